@@ -1,0 +1,112 @@
+"""The one shape of every interactive: controls, one figure, a readout, one update()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+
+from .. import plots
+
+STYLE = {"description_width": "initial"}
+
+
+def slider(description: str, value, low, high, step, *, fmt: str = ".0f", integer=False):
+    """A labelled slider; ``description`` carries the unit, e.g. "Leverage (x)"."""
+    kind = widgets.IntSlider if integer else widgets.FloatSlider
+    return kind(value=value, min=low, max=high, step=step, description=description,
+                readout_format=fmt if not integer else "d", continuous_update=True,
+                style=STYLE, layout=widgets.Layout(width="420px"))
+
+
+def toggle(description: str, options, value=None):
+    """A row of buttons for a small set of choices (side, margin mode, ...)."""
+    return widgets.ToggleButtons(options=options, value=value or options[0],
+                                 description=description, style=STYLE)
+
+
+@dataclass
+class Reading:
+    """One number in the readout: ``key`` for tests, a label with its unit, the value and how
+    to format it."""
+
+    key: str
+    label: str
+    value: float | None
+    fmt: str = "{:,.2f}"
+
+    @property
+    def text(self) -> str:
+        return plots.format_number(self.value, self.fmt)
+
+
+@dataclass
+class Frame:
+    """What one update draws: trace properties by trace index, readout, and a status line."""
+
+    traces: dict[int, dict]
+    readings: list[Reading]
+    status: str = ""
+    status_kind: str = "ok"
+    layout: dict = field(default_factory=dict)
+
+
+class Explorer:
+    """Controls + one ``FigureWidget`` + a readout, redrawn by one ``update()``.
+
+    Parameters
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The learner's inputs; their ``value`` is passed to ``compute`` by name.
+    figure : plotly.graph_objects.FigureWidget
+        Built once with all its traces; updates only change trace data.
+    compute : callable
+        ``compute(**values) -> Frame``: the numbers (from the library) and what to draw.
+
+    Examples
+    --------
+    >>> ex = isolated_liquidation(entry_price=60_000, margin=1_000)   # doctest: +SKIP
+    >>> ex.controls["leverage"].value = 20                            # doctest: +SKIP
+    >>> ex.figure.data[0].y, ex.numbers["liquidation_price"]          # doctest: +SKIP
+    """
+
+    def __init__(self, controls: dict, figure, compute):
+        self.controls = controls
+        self.figure = figure
+        self._compute = compute
+        self.readout = widgets.HTML(layout=widgets.Layout(margin="0 0 0 24px"))
+        self.numbers: dict[str, float | None] = {}
+        self.texts: dict[str, str] = {}
+        self.status = ""
+        inputs = widgets.VBox(list(controls.values()))
+        self.widget = widgets.VBox([widgets.HBox([inputs, self.readout]), figure])
+        for control in controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+
+    def values(self) -> dict:
+        """Current control values by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, change=None) -> None:
+        """Recompute with the library and redraw: data only, in one batch."""
+        frame = self._compute(**self.values())
+        with self.figure.batch_update():
+            for index, properties in frame.traces.items():
+                self.figure.data[index].update(properties)
+            if frame.layout:
+                self.figure.layout.update(frame.layout)
+        self.numbers = {r.key: r.value for r in frame.readings}
+        self.texts = {r.key: r.text for r in frame.readings}
+        self.status = frame.status
+        self.readout.value = plots.readout_html(
+            [(r.key, r.label, r.text) for r in frame.readings], frame.status, frame.status_kind)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        # The widget's own text form embeds the figure's random trace ids; keep outputs stable.
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self):
+        return f"<Explorer: {', '.join(self.controls)}>"
