@@ -4,8 +4,25 @@ Every number a lesson shows comes from here. Formulas follow the exchanges' publ
 (Binance USDⓈ-M and COIN-M futures); each function's docstring names its source.
 """
 
-from ._accounts import CrossAccount, IsolatedPosition
+from ._accounts import (
+    CrossAccount,
+    IsolatedPosition,
+    ShockOutcome,
+    SurvivalMargin,
+    compare_shock,
+    cross_twin,
+    margin_to_survive,
+    shocked_marks,
+)
+from ._backtest import (
+    EVENT_KINDS,
+    BacktestEvent,
+    BacktestRecord,
+    BacktestRules,
+    backtest,
+)
 from ._contracts import Position
+from ._fees import BINANCE_USDM_TAKER_RATE, taker_fee
 from ._margin import (
     bankruptcy_price,
     initial_margin,
@@ -15,21 +32,70 @@ from ._margin import (
     margin_ratio,
     return_on_equity,
 )
+from ._paths import (
+    CRASH_WINDOWS,
+    DAYS_PER_YEAR,
+    Candles,
+    bootstrap_paths,
+    candles_from_path,
+    gbm_paths,
+    load_btc_crash,
+    load_btc_daily,
+    log_returns,
+    student_t_paths,
+)
+from ._risk import (
+    MonteCarloEstimate,
+    PositionSizing,
+    barrier_hit_probability,
+    liquidation_probability,
+    liquidation_probability_mc,
+    position_size,
+)
 from ._tiers import BINANCE_BTCUSDT, MarginTiers, Tier
 
 __all__ = [
     "BINANCE_BTCUSDT",
+    "BINANCE_USDM_TAKER_RATE",
+    "CRASH_WINDOWS",
+    "DAYS_PER_YEAR",
+    "EVENT_KINDS",
+    "BacktestEvent",
+    "BacktestRecord",
+    "BacktestRules",
+    "Candles",
     "CrossAccount",
     "IsolatedPosition",
     "MarginTiers",
+    "MonteCarloEstimate",
     "Position",
+    "PositionSizing",
+    "ShockOutcome",
+    "SurvivalMargin",
     "Tier",
+    "backtest",
     "bankruptcy_price",
+    "barrier_hit_probability",
+    "bootstrap_paths",
+    "candles_from_path",
+    "compare_shock",
+    "cross_twin",
+    "gbm_paths",
     "initial_margin",
     "liquidation_move_percent",
     "liquidation_price",
+    "liquidation_probability",
+    "liquidation_probability_mc",
+    "load_btc_crash",
+    "load_btc_daily",
+    "log_returns",
     "maintenance_margin",
     "margin_ratio",
+    "margin_to_survive",
+    "position_size",
     "return_on_equity",
+    "shocked_marks",
+    "student_t_paths",
+    "taker_fee",
 ]
 __version__ = "0.1.0"

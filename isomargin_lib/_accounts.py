@@ -213,3 +213,261 @@ class CrossAccount:
             self.positions[name], self.wallet_balance, **self._rules[name].kwargs(),
             other_maintenance=self.maintenance_margin(marks, exclude=name),
             other_pnl=self.unrealized_pnl(marks, exclude=name))
+
+
+# --- Market shocks: the same positions, isolated or cross ------------------------------------
+#
+# Liquidation model (both modes), after Binance's "Liquidation Protocols" (USDⓈ-M Futures FAQ):
+# a liquidated position is closed at its bankruptcy price and what is left of the margin behind
+# it goes to the insurance fund, so the trader loses ALL the margin that backed it: its isolated
+# margin in isolated mode, the whole cross wallet in cross mode (Binance liquidates a cross
+# account when its margin ratio, total maintenance margin / margin balance, reaches 100 %).
+# Simplifications: the shock is judged at the final marks (a gap, or a move that does not turn
+# back); partial liquidation (Binance first tries to reduce a position) and fees are ignored;
+# when a gap leaves equity below zero, the insurance fund covers the deficit (loss capped at the
+# margin). Source of the modes themselves: Binance, "What Are Cross Margin and Isolated Margin
+# Mode".
+
+
+@dataclass(frozen=True)
+class ShockOutcome:
+    """What one set of mark prices does to an account in one margin mode.
+
+    Attributes
+    ----------
+    mode : {"isolated", "cross"}
+    wallet_before : float
+        Funds before the shock (quote currency for linear contracts, coin for inverse).
+    marks : dict of str to float
+        Mark price of each position after the shock.
+    pnl : dict of str to float
+        Unrealised PnL of each position at the marks, as if nothing were liquidated.
+    liquidated : tuple of str
+        Names of the liquidated positions, in the account's order (cross: all or none).
+    change : dict of str to float
+        What each position did to the account: its PnL when it survives (and in cross mode,
+        where the account's liquidation is booked in ``forfeited``); minus its whole isolated
+        margin when it is liquidated in isolated mode.
+    forfeited : float
+        Cross mode only: the equity (wallet + all PnL) lost when the account is liquidated, on
+        top of the positions' own PnL; 0 otherwise. Negative when a gap took equity below zero
+        and the insurance fund covered the deficit.
+    wallet_left : float
+        What the trader has after the shock: free balance plus the equity of surviving
+        positions at the marks. ``wallet_before + sum(change) - forfeited``.
+    """
+
+    mode: str
+    wallet_before: float
+    marks: dict
+    pnl: dict
+    liquidated: tuple
+    change: dict
+    forfeited: float
+    wallet_left: float
+
+    @property
+    def loss(self) -> float:
+        """``wallet_before - wallet_left``: positive is a loss, negative a gain."""
+        return self.wallet_before - self.wallet_left
+
+    @property
+    def survivors(self) -> tuple:
+        """Names of the positions still open after the shock."""
+        return tuple(name for name in self.pnl if name not in self.liquidated)
+
+
+def _check_isolated(positions) -> dict:
+    if not isinstance(positions, dict) or not positions:
+        raise ValueError("positions must be a non-empty dict of name -> IsolatedPosition, got "
+                         f"{positions!r}")
+    for name, isolated in positions.items():
+        if not isinstance(isolated, IsolatedPosition):
+            raise ValueError(f"positions[{name!r}] must be an IsolatedPosition, got "
+                             f"{type(isolated).__name__}")
+    return positions
+
+
+def _check_marks(names, marks) -> dict:
+    if not isinstance(marks, dict):
+        raise ValueError(f"marks must be a dict of name -> price, got {type(marks).__name__}")
+    missing = set(names) - set(marks)
+    if missing:
+        raise ValueError(f"marks must give a price for every position; missing {sorted(missing)}")
+    return {name: _checks.positive(f"marks[{name!r}]", marks[name]) for name in names}
+
+
+def _shock_isolated(wallet_balance: float, positions: dict, marks: dict) -> ShockOutcome:
+    pnl = {n: float(p.pnl(marks[n])) for n, p in positions.items()}
+    liquidated = tuple(n for n, p in positions.items() if p.is_liquidated(marks[n]))
+    change = {n: -positions[n].margin if n in liquidated else pnl[n] for n in positions}
+    return ShockOutcome("isolated", wallet_balance, marks, pnl, liquidated, change, 0.0,
+                        wallet_balance + sum(change.values()))
+
+
+def _shock_cross(account: CrossAccount, marks: dict) -> ShockOutcome:
+    pnl = {n: float(p.pnl(marks[n])) for n, p in account.positions.items()}
+    wallet = account.wallet_balance
+    if account.is_liquidated(marks):
+        liquidated = tuple(account.positions)
+        forfeited = wallet + sum(pnl.values())
+        left = 0.0
+    else:
+        liquidated, forfeited, left = (), 0.0, wallet + sum(pnl.values())
+    return ShockOutcome("cross", wallet, marks, pnl, liquidated, dict(pnl), forfeited, left)
+
+
+def cross_twin(wallet_balance, positions) -> CrossAccount:
+    """A cross account holding the same positions, with the same maintenance rules.
+
+    Parameters
+    ----------
+    wallet_balance : float
+        The one wallet behind every position, > 0 (quote currency or coin).
+    positions : dict of str to IsolatedPosition
+        Their isolated margins are not used: in cross mode the wallet backs everything.
+    """
+    account = CrossAccount(wallet_balance)
+    for name, isolated in _check_isolated(positions).items():
+        account.add(name, isolated.position, **isolated.rule.kwargs())
+    return account
+
+
+def shocked_marks(positions, move_percent, *, betas=None) -> dict:
+    """Mark prices after a market move: ``entry * (1 + beta * move_percent / 100)``.
+
+    Parameters
+    ----------
+    positions : dict of str to Position or IsolatedPosition
+    move_percent : float
+        The market's move in percent (e.g. -20 for a 20 % crash).
+    betas : dict of str to float, optional
+        How strongly each price follows the market (1 = one for one; default 1 for all). A
+        simple one-factor model: each price moves ``beta`` times the market's move.
+
+    Returns
+    -------
+    dict of str to float
+        Quote currency per base asset.
+
+    Raises
+    ------
+    ValueError
+        When a price would not stay above zero.
+    """
+    move = _checks.finite("move_percent", move_percent)
+    if not isinstance(positions, dict) or not positions:
+        raise ValueError(f"positions must be a non-empty dict, got {positions!r}")
+    betas = {} if betas is None else betas
+    marks = {}
+    for name, item in positions.items():
+        position = item.position if isinstance(item, IsolatedPosition) else item
+        if not isinstance(position, Position):
+            raise ValueError(f"positions[{name!r}] must be a Position or IsolatedPosition, got "
+                             f"{type(item).__name__}")
+        beta = _checks.finite(f"betas[{name!r}]", betas.get(name, 1.0))
+        factor = 1 + beta * move / 100
+        if factor <= 0:
+            raise ValueError(f"move_percent * beta must be > -100 % for {name!r}; got "
+                             f"{move:g} % * {beta:g}")
+        marks[name] = position.entry_price * factor
+    return marks
+
+
+def compare_shock(wallet_balance, positions, marks) -> dict:
+    """The same positions and the same shock, in isolated and in cross margin mode.
+
+    Parameters
+    ----------
+    wallet_balance : float
+        All the trader's funds, > 0 (quote currency for linear contracts, coin for inverse).
+        Isolated mode takes each position's margin out of it and keeps the rest apart; cross
+        mode puts all of it behind every position.
+    positions : dict of str to IsolatedPosition
+        The portfolio: each carries its position, its isolated margin and its maintenance rule.
+        The isolated margins must fit in ``wallet_balance``.
+    marks : dict of str to float
+        Mark price of each position after the shock (see ``shocked_marks``).
+
+    Returns
+    -------
+    dict
+        ``{"isolated": ShockOutcome, "cross": ShockOutcome}``.
+
+    Notes
+    -----
+    Isolated: a position is liquidated when its equity (margin + PnL) is at or below its
+    maintenance margin, and loses its whole margin. Cross: the account is liquidated when its
+    margin ratio (total maintenance margin / (wallet + total PnL)) reaches 100 %; then every
+    position is closed and the whole wallet is lost. Both after Binance, "Liquidation
+    Protocols" and "What Are Cross Margin and Isolated Margin Mode" (USDⓈ-M Futures FAQ).
+    Simplifications: judged at the final marks; no partial liquidation, no fees.
+    """
+    wallet = _checks.positive("wallet_balance", wallet_balance)
+    positions = _check_isolated(positions)
+    used = sum(p.margin for p in positions.values())
+    if used > wallet * (1 + 1e-12):
+        raise ValueError(f"the isolated margins (sum {used:,.2f}) must fit in wallet_balance "
+                         f"= {wallet:,.2f}")
+    marks = _check_marks(positions, marks)
+    return {"isolated": _shock_isolated(wallet, positions, marks),
+            "cross": _shock_cross(cross_twin(wallet, positions), marks)}
+
+
+@dataclass(frozen=True)
+class SurvivalMargin:
+    """The least margin that opens positions and keeps them out of liquidation in every
+    scenario, in each mode (see ``margin_to_survive``).
+
+    Attributes
+    ----------
+    per_position : dict of str to float
+        Isolated mode: the least margin for each position.
+    isolated : float
+        Sum of ``per_position``: the funds isolated mode ties up.
+    cross : float
+        The least cross wallet.
+    """
+
+    per_position: dict
+    isolated: float
+    cross: float
+
+
+def margin_to_survive(positions, scenarios) -> SurvivalMargin:
+    """Least margin to open ``positions`` and keep them from liquidation in every scenario.
+
+    Parameters
+    ----------
+    positions : dict of str to IsolatedPosition
+        Each one's leverage sets its initial margin; its current margin is not used.
+    scenarios : list of dict of str to float
+        Sets of mark prices (e.g. ``shocked_marks`` of -20 % and of +20 %).
+
+    Returns
+    -------
+    SurvivalMargin
+        Isolated, per position: ``max(initial margin, max over scenarios of (maintenance
+        margin - PnL))``. Cross, one wallet: ``max(sum of initial margins, max over scenarios of
+        (total maintenance margin - total PnL))``. With exactly that margin the worst scenario
+        lands on the liquidation price; any more and nothing is liquidated.
+
+    Notes
+    -----
+    From the liquidation condition equity = maintenance margin (Binance, "How to Calculate
+    Liquidation Price of USDⓈ-M Contracts"), solved for the margin (isolated) or the wallet
+    (cross). Opening a position needs its initial margin in either mode (Binance, "Leverage and
+    Margin of USDⓈ-M Futures"); cross mode saves only the buffer above it, because one
+    position's profit pays for another's loss.
+    """
+    positions = _check_isolated(positions)
+    if not isinstance(scenarios, (list, tuple)) or not scenarios:
+        raise ValueError(f"scenarios must be a non-empty list of marks dicts, got {scenarios!r}")
+    scenarios = [_check_marks(positions, marks) for marks in scenarios]
+    initial = {n: p.position.notional() / p.leverage for n, p in positions.items()}
+    need = {n: [float(p.maintenance_margin(s[n]) - p.pnl(s[n])) for s in scenarios]
+            for n, p in positions.items()}
+    per_position = {n: max(initial[n], *need[n]) for n in positions}
+    cross_need = max(sum(need[n][k] for n in positions) for k in range(len(scenarios)))
+    return SurvivalMargin(per_position, sum(per_position.values()),
+                          max(sum(initial.values()), cross_need))

@@ -65,3 +65,12 @@ def choice(name: str, value, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
     return value
+
+
+def whole_number(name: str, value, low: int, high: float = math.inf) -> int:
+    """Return ``value`` as an int; raise unless it is an integer with ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number in [{low}, {high:g}], got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number in [{low}, {high:g}], got {value}")
+    return int(value)

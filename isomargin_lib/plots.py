@@ -100,6 +100,8 @@ def format_number(value, fmt: str = "{:,.2f}") -> str:
     """Format a readout number; None and infinities read as words, not as "nan"."""
     if value is None:
         return "none"
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else "-∞"
     return fmt.format(value)

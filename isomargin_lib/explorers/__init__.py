@@ -6,6 +6,25 @@ learner would: ``ex.controls["leverage"].value = 20``, then read ``ex.figure.dat
 """
 
 from ._base import Explorer, Frame, Reading, slider, toggle
+from ._cross import cross_vs_isolated, portfolio_shock
+from ._inverse import inverse_vs_linear
+from ._isolated import isolated_liquidation
+from ._leverage import leverage_and_pnl
+from ._requirements import adjust_margin, tier_ladder
 from ._start import leverage_distance
 
-__all__ = ["Explorer", "Frame", "Reading", "leverage_distance", "slider", "toggle"]
+__all__ = [
+    "Explorer",
+    "Frame",
+    "Reading",
+    "adjust_margin",
+    "cross_vs_isolated",
+    "inverse_vs_linear",
+    "isolated_liquidation",
+    "leverage_and_pnl",
+    "leverage_distance",
+    "portfolio_shock",
+    "slider",
+    "tier_ladder",
+    "toggle",
+]

@@ -1,0 +1,71 @@
+"""Lesson 03 exercises: a cross liquidation price that depends on another position, and what
+a cross liquidation costs."""
+
+from .._accounts import CrossAccount
+from .._contracts import Position
+from .._margin import initial_margin, liquidation_price, maintenance_margin
+from .._tiers import BINANCE_BTCUSDT
+from ._base import ChoiceExercise, Mistake, NumericExercise
+
+WALLET = 2_000.0
+BTC = Position("long", 60_000, 0.1)
+ETH = Position("long", 3_000, 1)
+ETH_MMR = 0.005
+MARKS = {"BTC": 60_000.0, "ETH": 2_700.0}
+LEVERAGE = 10
+
+ACCOUNT = CrossAccount(WALLET)
+ACCOUNT.add("BTC", BTC, tiers=BINANCE_BTCUSDT)
+ACCOUNT.add("ETH", ETH, mmr=ETH_MMR)
+
+_OTHER_PNL = ETH.pnl(MARKS["ETH"])
+_OTHER_MM = maintenance_margin(ETH, MARKS["ETH"], mmr=ETH_MMR)
+
+q1 = NumericExercise(
+    answer=ACCOUNT.liquidation_price("BTC", MARKS),
+    unit="USDT",
+    hint_text="Cross mode: WB is the whole wallet, and the other position enters through TMM1 "
+              "(its maintenance margin at its mark) and UPNL1 (its unrealised PnL at its mark). "
+              "Use liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT, other_maintenance=..., "
+              "other_pnl=...), or ACCOUNT.liquidation_price('BTC', MARKS).",
+    solution_text=f"The ETH long has lost {-_OTHER_PNL:,.2f} USDT (UPNL1) and needs "
+                  f"{_OTHER_MM:,.2f} USDT of maintenance margin (TMM1). Both come out of the "
+                  f"{WALLET:,.0f} USDT wallet before anything is left for the BTC long: "
+                  "ACCOUNT.liquidation_price('BTC', MARKS).",
+    mistakes=[
+        Mistake(liquidation_price(BTC, initial_margin(BTC, LEVERAGE), tiers=BINANCE_BTCUSDT),
+                "That is the isolated liquidation price, with only the 10x initial margin behind "
+                "the position. In cross mode the whole wallet backs it."),
+        Mistake(liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT),
+                "You used the whole wallet, but forgot the ETH position: its loss (UPNL1) and "
+                "its maintenance margin (TMM1) use up part of the wallet."),
+        Mistake(liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT,
+                                  other_maintenance=_OTHER_MM),
+                "You counted the ETH maintenance margin (TMM1) but forgot its unrealised loss "
+                "(UPNL1): the loss is paid from the same wallet."),
+        Mistake(liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT, other_pnl=_OTHER_PNL),
+                "Close: you counted the ETH loss (UPNL1) but forgot its maintenance margin "
+                "(TMM1), which the wallet must also keep for it."),
+    ],
+)
+
+_Q2_OPTIONS = {
+    "a": f"only the {initial_margin(BTC, LEVERAGE):,.0f} USDT initial margin of the BTC long",
+    "b": f"the whole wallet of {WALLET:,.0f} USDT: both positions are closed",
+    "c": "nothing: a cross position cannot be liquidated",
+}
+q2 = ChoiceExercise(
+    options=_Q2_OPTIONS,
+    # A cross liquidation closes every position of the account and takes the wallet.
+    answer="b" if ACCOUNT.is_liquidated({**MARKS, "BTC": q1.answer}) else "a",
+    explanations={
+        "a": "That is what the isolated twin would lose. In cross mode no part of the wallet is "
+             "set aside: the whole balance stands behind the position, so the whole balance "
+             "goes when the account is liquidated.",
+        "b": "In cross mode the exchange liquidates the account when its margin ratio reaches "
+             "100 %: every position is closed, and what was left of the wallet is gone.",
+        "c": "Cross positions are liquidated too, later than their isolated twins but with the "
+             "whole wallet at stake.",
+    },
+    hint_text="In cross mode, which money stands behind the position?",
+)

@@ -1,0 +1,225 @@
+"""Lesson 05: margin requirements. Adding and removing isolated margin; the tier ladder."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import plots
+from .._accounts import IsolatedPosition
+from .._contracts import Position
+from .._margin import liquidation_price
+from .._tiers import BINANCE_BTCUSDT, MarginTiers
+from ._base import STYLE, Explorer, Frame, Reading, slider
+
+
+def _liquidation_curve(position: Position, margins, tiers: MarginTiers) -> np.ndarray:
+    """Liquidation price for each total margin in ``margins`` (NaN where none exists)."""
+    prices = []
+    for margin in margins:
+        try:
+            price = liquidation_price(position, float(margin), tiers=tiers)
+        except ValueError:  # beyond the largest bracket: nothing to draw
+            price = None
+        prices.append(math.nan if price is None else price)
+    return np.array(prices)
+
+
+def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str = "long",
+                  max_added: float = 6_000, max_removed: float = 3_000,
+                  max_leverage: int = 100) -> Explorer:
+    """Add or remove isolated margin and watch the liquidation price move.
+
+    Parameters
+    ----------
+    entry_price : float
+        BTC price at entry (USDT).
+    quantity : float
+        Position size (BTC); the position opens with margin ``notional / leverage``.
+    side : {"long", "short"}
+    max_added, max_removed : float
+        Ends of the margin slider (USDT): from ``-max_removed`` to ``+max_added``.
+    max_leverage : int
+        Right end of the leverage slider (at most the bracket's maximum for this notional).
+
+    Controls: ``leverage`` (x), ``margin_change`` (USDT; negative removes margin) and
+    ``price`` (current mark price, USDT). The change is made at the current price with the
+    library's rule (``IsolatedPosition.add_margin`` / ``remove_margin``): a removal larger than
+    ``max_removable_margin`` is refused, and the explorer shows the largest one allowed.
+    Maintenance margin follows ``BINANCE_BTCUSDT``.
+    """
+    tiers = BINANCE_BTCUSDT
+    position = Position(side, entry_price, quantity)
+    notional = position.notional()
+    max_leverage = int(min(max_leverage, tiers.tier_for(notional).max_leverage))
+    long = position.sign > 0
+
+    # Liquidation price depends only on the total margin: draw it once on a fine grid, then
+    # each update shows the slice that the chosen leverage (initial margin) puts on screen.
+    low = max(notional / max_leverage - max_removed, notional * 1e-4)
+    margins = np.linspace(low, notional + max_added, 1_801)
+    curve = _liquidation_curve(position, margins, tiers)
+
+    y_max = entry_price * (1.3 if long else 2.1)
+    x_range = [-max_removed, max_added]
+    # No title: the legend needs two rows on top (the lesson's text names the position).
+    fig = plots.figure(x_title="Margin added (+) or removed (−) (USDT)", y_title="Price (USDT)")
+    fig.add_trace(plots.line("liquidation price", "liquidation", dash="solid", x=[], y=[],
+                             hovertemplate="%{x:,.0f} USDT: %{y:,.2f}<extra></extra>"))
+    fig.add_trace(plots.line("refused by the exchange", "neutral", dash="dot", x=[], y=[],
+                             hoverinfo="skip"))
+    fig.add_trace(plots.line("current price", "equity", dash="solid", width=2,
+                             x=x_range, y=[entry_price] * 2, hoverinfo="skip"))
+    fig.add_trace(plots.line("entry price", "entry", width=1.5, x=x_range,
+                             y=[entry_price] * 2, hoverinfo="skip"))
+    fig.add_trace(plots.marker("your margin", "isolated", x=[0], y=[None]))
+    fig.add_trace(plots.marker("refused request", "neutral", symbol="circle-open", size=11,
+                               x=[None], y=[None]))
+    fig.add_trace(plots.marker("liquidated", "liquidation", symbol="x", size=18,
+                               x=[None], y=[None], showlegend=False))
+    fig.update_xaxes(range=x_range)
+    fig.update_yaxes(range=[0, y_max])
+
+    def compute(leverage, margin_change, price):
+        account = IsolatedPosition(position, leverage, tiers=tiers)
+        initial = account.margin
+        removable_before = account.max_removable_margin(price)
+        refused = margin_change < 0 and -margin_change > removable_before + 1e-9
+        applied = -removable_before if refused else margin_change
+        applied = 0.0 if applied == 0 else float(applied)  # no "-0.00" in the readout
+        if applied > 0:
+            account.add_margin(applied)
+        elif applied < 0:
+            account.remove_margin(-applied, price)
+        liquidation = account.liquidation_price()
+        liquidated = account.is_liquidated(price)
+        distance = None
+        if liquidation is not None:
+            distance = 100 * position.sign * (price - liquidation) / price
+
+        shown = (margins >= initial - max_removed - 1e-9) & (margins <= initial + max_added + 1e-9)
+        allowed = shown & (margins >= initial - removable_before - 1e-9)
+        barred = shown & ~allowed
+        x = margins - initial
+        lp = None if liquidation is None else liquidation
+        requested_lp = None
+        if refused and initial + margin_change > 0:
+            requested_lp = _liquidation_curve(position, [initial + margin_change], tiers)[0]
+            requested_lp = None if math.isnan(requested_lp) else requested_lp
+
+        if liquidated:
+            status = (f"LIQUIDATED: at {price:,.0f} USDT the margin left is at or below the "
+                      "maintenance margin; the exchange closes the position and this isolated "
+                      "margin is lost.")
+            kind = "danger"
+        elif refused:
+            status = (f"Removal refused: at {price:,.0f} USDT you may remove at most "
+                      f"{removable_before:,.2f} USDT. What stays must cover the initial margin "
+                      f"at {leverage:g}x (notional / {leverage:g}) after any loss; profit does "
+                      "not count. Shown: the largest removal allowed.")
+            if removable_before == 0:
+                status += (" On a position just opened that is nothing: you can only take back "
+                           "margin you added on top of the initial margin.")
+            kind = "warning"
+        elif liquidation is None:
+            status = "With this margin no positive price liquidates the position."
+            kind = "ok"
+        else:
+            way = "fall" if long else "rise"
+            status = (f"Liquidation at {liquidation:,.2f} USDT: a {abs(distance):.2f} % {way} "
+                      "from the current price.")
+            kind = "ok" if abs(distance) >= 10 else "warning"
+        return Frame(
+            traces={
+                0: {"x": x[allowed], "y": curve[allowed]},
+                1: {"x": x[barred], "y": curve[barred]},
+                2: {"y": [price, price],
+                    "line": {"color": plots.COLORS["liquidation" if liquidated else "equity"]}},
+                4: {"x": [applied], "y": [lp]},
+                5: {"x": [margin_change if refused else None], "y": [requested_lp]},
+                6: {"x": [applied if liquidated else None], "y": [price if liquidated else None]},
+            },
+            readings=[
+                Reading("margin", "Isolated margin (USDT)", account.margin),
+                Reading("margin_change", "Margin change applied (USDT)", applied),
+                Reading("liquidation_price", "Liquidation price (USDT)", liquidation),
+                Reading("distance_percent", f"Price {'fall' if long else 'rise'} to "
+                        "liquidation (%)", distance),
+                Reading("max_removable", "Most you could remove now (USDT)",
+                        account.max_removable_margin(price)),
+            ],
+            status=status, status_kind=kind,
+        )
+
+    step = 10 ** max(int(math.log10(max(max_added, max_removed))) - 2, 0)
+    controls = {
+        "leverage": slider("Leverage (x)", min(10, max_leverage), 1, max_leverage, 1,
+                           integer=True),
+        "margin_change": slider("Margin added (+) / removed (−) (USDT)", 0, -max_removed,
+                                max_added, step),
+        "price": slider("Current price (USDT)", entry_price,
+                        round(entry_price * (0.5 if long else 0.8), -2),
+                        round(entry_price * (1.2 if long else 1.5), -2), 100),
+    }
+    return Explorer(controls, fig, compute)
+
+
+def tier_ladder(tiers: MarginTiers = BINANCE_BTCUSDT) -> Explorer:
+    """Position size against bracket, maximum leverage and maintenance margin.
+
+    Parameters
+    ----------
+    tiers : MarginTiers
+        The exchange table (default ``BINANCE_BTCUSDT``).
+
+    Controls: ``notional`` (USDT, a logarithmic slider). The figure shows, against notional, the
+    bracket's rate (a staircase) and the effective rate ``maintenance margin / notional`` that
+    the maintenance amount keeps continuous, with the current size marked.
+    """
+    top = tiers.max_notional
+    grid = np.geomspace(1_000, top * 0.999, 600)
+    rates, amounts = tiers.rates(grid)
+    effective = 100 * (grid * rates - amounts) / grid
+
+    fig = plots.figure(x_title="Position size, notional (USDT, log scale)",
+                       y_title="Maintenance margin rate (%, log scale)",
+                       title=f"{tiers.name}: bigger positions, higher rates")
+    fig.add_trace(plots.line("bracket rate (MMR)", "neutral", dash="solid", width=2,
+                             x=grid, y=100 * rates, line_shape="hv",
+                             hovertemplate="%{x:,.0f} USDT: %{y:.2f} %<extra></extra>"))
+    fig.add_trace(plots.line("effective rate (MM / notional)", "maintenance", dash="solid",
+                             x=grid, y=effective,
+                             hovertemplate="%{x:,.0f} USDT: %{y:.3f} %<extra></extra>"))
+    fig.add_trace(plots.marker("your position", "isolated", x=[None], y=[None]))
+    fig.update_xaxes(type="log", range=[3, math.log10(top)])
+    fig.update_yaxes(type="log", range=[math.log10(100 * tiers[0].mmr * 0.7),
+                                        math.log10(100 * tiers[-1].mmr * 1.3)])
+
+    def compute(notional):
+        tier = tiers.tier_for(notional)
+        number = tiers.tiers.index(tier) + 1
+        maintenance = notional * tier.mmr - tier.maintenance_amount
+        return Frame(
+            traces={2: {"x": [notional], "y": [100 * maintenance / notional]}},
+            readings=[
+                Reading("bracket", "Bracket", number, "{:d}"),
+                Reading("max_leverage", "Maximum leverage (x)", tier.max_leverage, "{:g}"),
+                Reading("mmr_percent", "Maintenance margin rate (%)", 100 * tier.mmr, "{:.2f}"),
+                Reading("maintenance_amount", "Maintenance amount (USDT)",
+                        tier.maintenance_amount),
+                Reading("maintenance_margin", "Maintenance margin (USDT)", maintenance),
+                Reading("min_initial_margin", "Initial margin at max leverage (USDT)",
+                        notional / tier.max_leverage),
+            ],
+            status=(f"Bracket {number}: {tier.floor:,.0f} to {tier.cap:,.0f} USDT. Up to "
+                    f"{tier.max_leverage:g}x; maintenance margin {100 * tier.mmr:g} % of "
+                    f"notional minus {tier.maintenance_amount:,.0f} USDT."),
+        )
+
+    controls = {"notional": widgets.FloatLogSlider(
+        value=100_000, base=10, min=3, max=math.log10(top * 0.999), step=0.01,
+        description="Position size (USDT)", readout_format=",.0f", continuous_update=True,
+        style=STYLE, layout=widgets.Layout(width="420px"))}
+    return Explorer(controls, fig, compute)

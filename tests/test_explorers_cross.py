@@ -1,0 +1,166 @@
+"""Lessons 03 and 04: the cross explorers and exercises, driven as a learner would."""
+
+import pytest
+from numpy.testing import assert_allclose
+
+from isomargin_lib import (
+    BINANCE_BTCUSDT,
+    IsolatedPosition,
+    Position,
+    compare_shock,
+    explorers,
+    liquidation_price,
+    shocked_marks,
+)
+from isomargin_lib.exercises import lesson03, lesson04
+from isomargin_lib.explorers._cross import build_portfolio
+
+LONG = Position("long", 60_000, 0.1)
+
+
+@pytest.fixture
+def cross():
+    return explorers.cross_vs_isolated(entry_price=60_000, quantity=0.1)
+
+
+@pytest.mark.parametrize(("wallet", "leverage"), [(3_000, 10), (1_500, 5), (5_000, 50)])
+def test_cross_readout_and_lines_match_library(cross, wallet, leverage):
+    cross.controls["wallet"].value = wallet
+    cross.controls["leverage"].value = leverage
+    isolated = IsolatedPosition(LONG, leverage, tiers=BINANCE_BTCUSDT)
+    iso_lp = liquidation_price(LONG, isolated.margin, tiers=BINANCE_BTCUSDT)
+    cross_lp = liquidation_price(LONG, wallet, tiers=BINANCE_BTCUSDT)
+    assert_allclose(cross.numbers["isolated_liquidation_price"], iso_lp)
+    assert_allclose(cross.numbers["cross_liquidation_price"], cross_lp)
+    assert_allclose(cross.figure.data[3].x, [iso_lp, iso_lp])
+    assert_allclose(cross.figure.data[4].x, [cross_lp, cross_lp])
+    assert_allclose(cross.numbers["isolated_at_risk"], isolated.margin)
+    assert_allclose(cross.numbers["cross_at_risk"], wallet)
+    assert_allclose(cross.numbers["cross_distance_percent"], 100 * (cross_lp / 60_000 - 1))
+    assert cross_lp < iso_lp  # the whole wallet behind it: more room
+    assert cross.texts["cross_liquidation_price"] in cross.readout.value
+    assert 'data-key="isolated_at_risk"' in cross.readout.value
+
+
+def test_big_wallet_cross_long_has_no_liquidation_price(cross):
+    """Wallet 8,000 > the 6,000 the long can lose: no positive price liquidates it."""
+    cross.controls["wallet"].value = 8_000
+    assert liquidation_price(LONG, 8_000, tiers=BINANCE_BTCUSDT) is None
+    assert cross.numbers["cross_liquidation_price"] is None
+    assert cross.texts["cross_liquidation_price"] == "none"
+    assert list(cross.figure.data[4].x) == [None, None]
+
+
+def test_cross_equity_curves_and_markers(cross):
+    cross.controls["move"].value = -5
+    price = 57_000
+    assert list(cross.figure.data[5].x) == [price]
+    assert_allclose(cross.figure.data[5].y, [600 + LONG.pnl(price)])
+    assert_allclose(cross.figure.data[6].y, [3_000 + LONG.pnl(price)])
+    assert_allclose(cross.numbers["cross_equity"], 3_000 + LONG.pnl(price))
+    x, y = cross.figure.data[0].x, cross.figure.data[0].y
+    lp = cross.numbers["isolated_liquidation_price"]
+    assert all(v == 0 for px, v in zip(x, y) if px < lp)
+    assert_allclose([v for px, v in zip(x, y) if px > 61_000][:1],
+                    [600 + LONG.pnl(next(px for px in x if px > 61_000))])
+
+
+def test_status_isolated_then_both_liquidated(cross):
+    assert cross.status.startswith("Neither")
+    cross.controls["move"].value = -12
+    assert "Isolated twin liquidated" in cross.status
+    assert cross.numbers["isolated_equity"] == 0 and cross.numbers["cross_equity"] > 0
+    assert 'data-kind="danger"' in cross.readout.value
+    cross.controls["move"].value = -60
+    assert cross.status.startswith("Both liquidated")
+    assert cross.numbers["cross_equity"] == 0
+    cross.controls["wallet"].value = 500
+    assert "would not open" in cross.status
+
+
+@pytest.fixture
+def shock():
+    return explorers.portfolio_shock()
+
+
+@pytest.mark.parametrize(("move", "betas", "wallet", "margin"),
+                         [(-30, "with betas", 3_000, 500), (-5, "with betas", 3_000, 500),
+                          (20, "same for all", 5_000, 300), (-45, "same for all", 10_000, 100)])
+def test_portfolio_matches_compare_shock(shock, move, betas, wallet, margin):
+    for name, value in (("shock", move), ("betas", betas), ("wallet", wallet),
+                        ("margin", margin)):
+        shock.controls[name].value = value
+    positions, beta = build_portfolio(margin)
+    if betas == "same for all":
+        beta = None
+    result = compare_shock(wallet, positions, shocked_marks(positions, move, betas=beta))
+    for index, mode in enumerate(("isolated", "cross")):
+        outcome = result[mode]
+        assert_allclose(shock.figure.data[index].y,
+                        [*outcome.change.values(), -outcome.forfeited])
+        assert_allclose(shock.figure.data[index + 2].y, [outcome.wallet_left])
+        assert_allclose(shock.numbers[f"{mode}_loss"], outcome.loss)
+        assert_allclose(shock.numbers[f"{mode}_wallet_left"], outcome.wallet_left)
+        names = ", ".join(outcome.liquidated) or "none"
+        assert shock.numbers[f"{mode}_liquidated"] == names
+        assert names in shock.readout.value
+        labels = shock.figure.data[index].text
+        assert [t == "liquidated" for t in labels[:3]] == \
+            [n in outcome.liquidated for n in positions]
+
+
+def test_cascade_status_and_bars(shock):
+    assert "No position" in shock.status
+    shock.controls["shock"].value = -5
+    assert "ETH long liquidated" in shock.status and 'data-kind="warning"' in shock.readout.value
+    shock.controls["shock"].value = -30
+    assert "account is liquidated" in shock.status
+    assert 'data-kind="danger"' in shock.readout.value
+    assert list(shock.figure.data[1].text[:3]) == ["liquidated"] * 3
+    assert shock.numbers["cross_wallet_left"] == 0
+    assert shock.numbers["isolated_wallet_left"] > 0
+
+
+def test_mode_toggle_hides_bars(shock):
+    shock.controls["mode"].value = "isolated"
+    assert shock.figure.data[0].visible is True and shock.figure.data[1].visible is False
+    shock.controls["mode"].value = "cross"
+    assert shock.figure.data[0].visible is False and shock.figure.data[3].visible is True
+
+
+def _numeric_checks(q):
+    assert q.check(round(q.answer, 2)).correct
+    for mistake in q.mistakes:
+        feedback = q.check(mistake.value)
+        assert not feedback.correct and mistake.explanation in feedback.message
+    assert q.check("a lot").verdict == "info"
+    assert q.check(None).verdict == "info"
+    assert f"{q.answer:,.2f}" in q.solution().message
+
+
+@pytest.mark.parametrize("q", [lesson03.q1, lesson04.q2, lesson04.q3])
+def test_numeric_exercises(q):
+    _numeric_checks(q)
+
+
+def test_lesson03_q1_is_the_cross_formula_with_tmm1_and_upnl1():
+    eth = lesson03.ETH
+    expected = liquidation_price(
+        lesson03.BTC, lesson03.WALLET, tiers=BINANCE_BTCUSDT,
+        other_maintenance=eth.notional(2_700) * lesson03.ETH_MMR, other_pnl=eth.pnl(2_700))
+    assert_allclose(lesson03.q1.answer, expected)
+
+
+@pytest.mark.parametrize("q", [lesson03.q2, lesson04.q1])
+def test_choice_exercises(q):
+    assert q.check(q.answer).correct
+    wrong = next(k for k in q.options if k != q.answer)
+    assert q.check(wrong).verdict == "wrong"
+    assert q.check(3).verdict == "info"
+    assert q.check("z").verdict == "info"
+
+
+def test_lesson04_answers():
+    assert lesson03.q2.answer == "b"
+    assert lesson04.q1.answer == "a"
+    assert lesson04.NEEDED.cross < lesson04.NEEDED.isolated

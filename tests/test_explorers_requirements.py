@@ -1,0 +1,205 @@
+"""Lesson 05: the margin-adjustment and tier explorers and the lesson's exercises, driven as a
+learner would."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from isomargin_lib import (
+    BINANCE_BTCUSDT,
+    CrossAccount,
+    IsolatedPosition,
+    Position,
+    explorers,
+    liquidation_price,
+    maintenance_margin,
+    plots,
+)
+from isomargin_lib.exercises import lesson05
+
+ENTRY, QTY = 60_000, 0.5
+LONG = Position("long", ENTRY, QTY)
+
+
+def isolated(leverage, change=0.0, price=ENTRY, position=LONG):
+    """The library's own answer: open at ``leverage``, then add or remove ``change`` at price."""
+    account = IsolatedPosition(position, leverage, tiers=BINANCE_BTCUSDT)
+    if change > 0:
+        account.add_margin(change)
+    elif change < 0:
+        account.remove_margin(-change, price)
+    return account
+
+
+@pytest.fixture
+def explorer():
+    return explorers.adjust_margin(entry_price=ENTRY, quantity=QTY)
+
+
+def test_starts_at_10x_with_the_initial_margin(explorer):
+    """10x on 30,000 USDT: 3,000 margin; LP = (3,000 - 30,000) / (0.5*0.004 - 0.5)."""
+    assert explorer.numbers["margin"] == 3_000
+    assert_allclose(explorer.numbers["liquidation_price"], 27_000 / 0.498)
+    assert explorer.numbers["max_removable"] == 0
+    assert explorer.figure.data[4].x == (0,)
+    assert_allclose(explorer.figure.data[4].y, [27_000 / 0.498])
+    assert "Liquidation at" in explorer.status
+
+
+@pytest.mark.parametrize("leverage, change", [(10, 3_000), (25, 1_500), (5, 6_000), (100, 50)])
+def test_adding_margin_moves_liquidation_price_away(explorer, leverage, change):
+    explorer.controls["leverage"].value = leverage
+    explorer.controls["margin_change"].value = change
+    account = isolated(leverage, change)
+    expected = account.liquidation_price()
+    assert_allclose(explorer.numbers["margin"], account.margin)
+    assert_allclose(explorer.numbers["liquidation_price"], expected)
+    assert expected < isolated(leverage).liquidation_price()
+    assert_allclose(explorer.numbers["distance_percent"], 100 * (ENTRY - expected) / ENTRY)
+    assert_allclose(explorer.numbers["max_removable"], account.max_removable_margin(ENTRY))
+    assert_allclose(explorer.figure.data[4].x, [change])
+    assert_allclose(explorer.figure.data[4].y, [expected])
+    assert explorer.texts["liquidation_price"] in explorer.readout.value
+    assert 'data-key="max_removable"' in explorer.readout.value
+
+
+def test_curve_is_the_library_liquidation_price_against_margin_added(explorer):
+    explorer.controls["leverage"].value = 20
+    x, y = np.array(explorer.figure.data[0].x), np.array(explorer.figure.data[0].y)
+    assert x.min() >= 0 and x.max() <= 6_000 + 1e-6 and len(x) > 50
+    initial = isolated(20).margin
+    for i in (0, len(x) // 2, len(x) - 1):
+        assert_allclose(y[i], liquidation_price(LONG, initial + x[i], tiers=BINANCE_BTCUSDT))
+    assert np.all(np.diff(y) < 0)  # more margin, lower liquidation price for a long
+    # removals on a fresh position are refused: that part of the curve is drawn apart
+    refused_x = np.array(explorer.figure.data[1].x)
+    assert len(refused_x) > 0 and refused_x.max() < 0
+
+
+def test_removal_on_a_fresh_position_is_refused(explorer):
+    explorer.controls["margin_change"].value = -1_000
+    assert explorer.numbers["margin_change"] == 0
+    assert explorer.texts["margin_change"] == "0.00"
+    assert explorer.numbers["margin"] == 3_000
+    assert "refused" in explorer.status and "initial margin" in explorer.status
+    assert 'data-kind="warning"' in explorer.readout.value
+    assert explorer.figure.data[5].x == (-1_000,)
+    assert_allclose(explorer.figure.data[5].y,
+                    [liquidation_price(LONG, 2_000, tiers=BINANCE_BTCUSDT)])
+    with pytest.raises(ValueError, match="amount"):
+        isolated(10).remove_margin(1_000, ENTRY)
+
+
+def test_short_in_profit_may_remove_some_margin_and_is_clamped():
+    """Short 0.5 at 60,000, 10x (3,000). At 54,000 the initial margin at the mark is 2,700:
+    at most 300 can be removed; asking for 1,000 removes 300."""
+    ex = explorers.adjust_margin(entry_price=ENTRY, quantity=QTY, side="short")
+    ex.controls["price"].value = 54_000
+    ex.controls["margin_change"].value = -200
+    short = Position("short", ENTRY, QTY)
+    assert_allclose(ex.numbers["margin"], 2_800)
+    assert_allclose(ex.numbers["liquidation_price"],
+                    isolated(10, -200, 54_000, short).liquidation_price())
+    assert "refused" not in ex.status
+    ex.controls["margin_change"].value = -1_000
+    assert_allclose(ex.numbers["margin_change"], -300)
+    assert_allclose(ex.numbers["margin"], 2_700)
+    assert "at most 300.00 USDT" in ex.status
+
+
+def test_price_beyond_liquidation_shows_liquidated(explorer):
+    explorer.controls["leverage"].value = 20
+    assert explorer.figure.data[6].x == (None,)
+    explorer.controls["price"].value = 56_000
+    lp = isolated(20).liquidation_price()
+    assert lp > 56_000
+    assert explorer.status.startswith("LIQUIDATED")
+    assert 'data-kind="danger"' in explorer.readout.value
+    assert explorer.figure.data[6].x == (0,) and explorer.figure.data[6].y == (56_000,)
+    assert list(explorer.figure.data[2].y) == [56_000, 56_000]
+    assert explorer.figure.data[2].line.color == plots.COLORS["liquidation"]
+    # adding margin brings the liquidation price below the current price again
+    explorer.controls["margin_change"].value = 3_000
+    assert not explorer.status.startswith("LIQUIDATED")
+    assert explorer.figure.data[6].x == (None,)
+    assert explorer.figure.data[2].line.color == plots.COLORS["equity"]
+    assert_allclose(explorer.numbers["max_removable"],
+                    isolated(20, 3_000, 56_000).max_removable_margin(56_000))
+
+
+def test_one_x_long_cannot_be_liquidated(explorer):
+    explorer.controls["leverage"].value = 1
+    assert explorer.numbers["liquidation_price"] is None
+    assert explorer.texts["liquidation_price"] == "none"
+    assert "no positive price" in explorer.status
+
+
+@pytest.fixture
+def ladder():
+    return explorers.tier_ladder()
+
+
+@pytest.mark.parametrize("notional", [10_000, 1_000_000, 5_000_000, 15_000_000, 150_000_000])
+def test_ladder_reads_the_bracket(ladder, notional):
+    ladder.controls["notional"].value = notional
+    value = ladder.controls["notional"].value  # the log slider may round a little
+    tier = BINANCE_BTCUSDT.tier_for(value)
+    assert ladder.numbers["bracket"] == BINANCE_BTCUSDT.tiers.index(tier) + 1
+    assert ladder.numbers["max_leverage"] == tier.max_leverage
+    assert_allclose(ladder.numbers["mmr_percent"], 100 * tier.mmr)
+    assert_allclose(ladder.numbers["maintenance_margin"],
+                    maintenance_margin(Position("long", 1.0, value), 1.0, tiers=BINANCE_BTCUSDT))
+    assert_allclose(ladder.figure.data[2].x, [value])
+    assert_allclose(ladder.figure.data[2].y, [100 * ladder.numbers["maintenance_margin"] / value])
+    assert f"Up to {tier.max_leverage:g}x" in ladder.status
+
+
+def test_ladder_effective_rate_is_continuous_and_below_the_staircase(ladder):
+    x = np.array(ladder.figure.data[1].x)
+    effective = np.array(ladder.figure.data[1].y)
+    staircase = np.array(ladder.figure.data[0].y)
+    assert np.all(effective <= staircase + 1e-12)
+    assert np.all(np.diff(effective) >= -1e-12)  # rises with size, no downward jump
+    assert np.max(np.diff(effective)) < 1.0      # no jump at a boundary
+    assert len(x) == len(staircase)
+
+
+def test_q1_maintenance_margin_of_a_million():
+    q = lesson05.q1
+    assert q.answer == 1_000_000 * 0.0065 - 950
+    assert q.check(q.answer).correct and q.check(f"{q.answer:,.2f}").correct
+    forgot = q.check(6_500)
+    assert not forgot.correct and "maintenance amount" in forgot.message
+    assert "first bracket" in q.check(4_000).message
+    assert "bracket below" in q.check(4_950).message
+    assert q.check(None).verdict == "info" and q.check([1]).verdict == "info"
+
+
+def test_q2_max_leverage():
+    q = lesson05.q2
+    assert q.answer == 50
+    assert q.check(50).correct
+    assert "smallest positions" in q.check(125).message
+    assert "bracket below" in q.check(75).message
+    assert q.check("fifty").verdict == "info"
+
+
+def test_q3_binance_faq_eth_liquidation_price():
+    """Published: 1,153.26 USDT."""
+    q = lesson05.q3
+    assert_allclose(q.answer, 1_153.26, atol=0.005)
+    assert q.check(1_153.26).correct
+    account = CrossAccount(lesson05.WALLET)
+    account.add("BTC", Position("long", 32_481.98, 109.488), mmr=0.025, maintenance_amount=16_300)
+    eth = Position("long", 1_456.84, 3_683.979)
+    no_tmm1 = liquidation_price(eth, lesson05.WALLET, mmr=0.10, maintenance_amount=135_365,
+                                other_pnl=account.unrealized_pnl({"BTC": 31_967.27}))
+    no_upnl1 = liquidation_price(eth, lesson05.WALLET, mmr=0.10, maintenance_amount=135_365,
+                                 other_maintenance=account.maintenance_margin({"BTC": 31_967.27}))
+    assert "TMM1" in q.check(round(no_tmm1, 2)).message
+    assert "UPNL1" in q.check(round(no_upnl1, 2)).message
+    assert not q.check(round(no_upnl1, 2)).correct
+    assert q.check(math.nan).verdict == "info"
+    assert "1,153.26" in q.solution().message
