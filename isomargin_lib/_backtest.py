@@ -183,6 +183,7 @@ class BacktestRecord:
 
     @property
     def final_equity(self) -> float:
+        """Equity at the last close, settlement currency."""
         return float(self.equity[-1])
 
     @property

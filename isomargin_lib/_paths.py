@@ -308,11 +308,12 @@ class Candles:
         return gaps[0]
 
     def __len__(self) -> int:
+        """Number of candles."""
         return self.close.size
 
     def __repr__(self):
-        return (f"Candles({len(self)} x {self.interval}, {self.time[0]} .. {self.time[-1]}, "
-                f"low {self.low.min():,.2f}, high {self.high.max():,.2f})")
+        return (f"Candles({np.size(self.close)} x {self.interval}, {self.time[0]} .. "
+                f"{self.time[-1]}, low {np.min(self.low):,.2f}, high {np.max(self.high):,.2f})")
 
 
 def candles_from_path(path, steps_per_candle, *, step_days,

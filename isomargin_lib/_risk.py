@@ -17,12 +17,13 @@ import numpy as np
 from . import _checks
 from ._contracts import SIDES, Position
 from ._margin import _check_position, check_leverage, liquidation_price
-from ._paths import log_step_moments, rng_from
+from ._paths import log_step_moments
 
 BGK_BETA = 0.5825971579390106
 """Broadie–Glasserman–Kou constant ``beta = -zeta(1/2) / sqrt(2*pi)``."""
 
-_CHUNK_ELEMENTS = 1 << 19  # 4 MiB of float64 per worker buffer
+_CHUNK_PATHS = 16_384  # paths simulated together: rows of 128 KiB stay in cache
+_BLOCK_STEPS = 32  # dates drawn at once: a 4 MiB block of normals per chunk
 
 
 @dataclass(frozen=True)
@@ -260,21 +261,39 @@ class MonteCarloEstimate:
     steps: int
 
 
-def _count_hits(rng, buffer, mean, std, log_barrier) -> int:
-    """Paths of ``buffer``'s shape whose running log return crosses ``log_barrier``."""
-    rng.standard_normal(out=buffer)
-    buffer *= std
-    buffer += mean
-    np.cumsum(buffer, axis=1, out=buffer)
-    if log_barrier < 0:
-        return int(np.count_nonzero(buffer.min(axis=1) <= log_barrier))
-    return int(np.count_nonzero(buffer.max(axis=1) >= log_barrier))
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    """The SeedSequence behind ``seed`` (an int >= 0, a SeedSequence, a Generator or None)."""
+    if isinstance(seed, np.random.Generator):
+        return seed.bit_generator.seed_seq
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    try:
+        return np.random.SeedSequence(seed)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"seed must be an int >= 0, a numpy SeedSequence or Generator, or None; "
+                         f"got {seed!r}") from error
 
 
-def _count_hits_in_chunks(generators, sizes, steps, mean, std, log_barrier) -> int:
-    buffer = np.empty((max(sizes, default=0), steps))
-    return sum(_count_hits(rng, buffer[:size], mean, std, log_barrier)
-               for rng, size in zip(generators, sizes))
+def _count_hits(rng, paths, steps, mean, std, log_barrier) -> int:
+    """Paths whose running log return touches ``log_barrier`` at one of ``steps`` dates.
+
+    Normals are drawn in blocks of ``_BLOCK_STEPS`` dates x ``paths``; a running sum and a
+    running minimum (maximum for a barrier above) advance one date at a time over contiguous
+    rows of paths, which is faster than ``numpy.cumsum`` along each path.
+    """
+    block = np.empty((min(_BLOCK_STEPS, steps), paths))
+    level, extreme = np.zeros(paths), np.zeros(paths)
+    keep_extreme = np.minimum if log_barrier < 0 else np.maximum
+    for first in range(0, steps, _BLOCK_STEPS):
+        rows = block[:min(_BLOCK_STEPS, steps - first)]
+        rng.standard_normal(out=rows)
+        rows *= std
+        rows += mean
+        for row in rows:
+            np.add(level, row, out=level)
+            keep_extreme(extreme, level, out=extreme)
+    hit = extreme <= log_barrier if log_barrier < 0 else extreme >= log_barrier
+    return int(np.count_nonzero(hit))
 
 
 def barrier_hits_mc(log_barrier, *, mean, std, steps, paths, seed=None, workers=None) -> int:
@@ -289,10 +308,12 @@ def barrier_hits_mc(log_barrier, *, mean, std, steps, paths, seed=None, workers=
     steps, paths : int
         Monitoring steps per path and number of paths, >= 1.
     seed : int, SeedSequence, Generator or None
-        Same seed, same count, whatever ``workers`` is: paths are simulated in fixed chunks,
-        each with its own generator spawned from ``seed``.
+        Same seed, same count, whatever ``workers`` is: paths are simulated in fixed chunks of
+        ``_CHUNK_PATHS``, each with its own SFC64 generator spawned from the seed's
+        SeedSequence (SFC64: a fast generator of high statistical quality, numpy's
+        "Random Generator: Bit Generators" documentation).
     workers : int, optional
-        Threads (numpy releases the GIL while drawing normals and summing); default the
+        Threads (numpy releases the GIL while drawing normals and adding arrays); default the
         number of CPUs.
 
     Returns
@@ -304,17 +325,18 @@ def barrier_hits_mc(log_barrier, *, mean, std, steps, paths, seed=None, workers=
     paths = _checks.whole_number("paths", paths, 1)
     workers = _checks.whole_number(
         "workers", (os.cpu_count() or 1) if workers is None else workers, 1)
-    chunk = max(1, _CHUNK_ELEMENTS // steps)
-    sizes = [min(chunk, paths - start) for start in range(0, paths, chunk)]
-    generators = rng_from(seed).spawn(len(sizes))
+    sizes = [min(_CHUNK_PATHS, paths - start) for start in range(0, paths, _CHUNK_PATHS)]
+    generators = [np.random.Generator(np.random.SFC64(child))
+                  for child in _seed_sequence(seed).spawn(len(sizes))]
+
+    def count(chunk: int) -> int:
+        return _count_hits(generators[chunk], sizes[chunk], steps, mean, std, log_barrier)
+
     workers = min(workers, len(sizes))
     if workers == 1:
-        return _count_hits_in_chunks(generators, sizes, steps, mean, std, log_barrier)
+        return sum(map(count, range(len(sizes))))
     with ThreadPoolExecutor(workers) as pool:
-        counts = pool.map(lambda w: _count_hits_in_chunks(generators[w::workers],
-                                                          sizes[w::workers], steps, mean,
-                                                          std, log_barrier), range(workers))
-        return sum(counts)
+        return sum(pool.map(count, range(len(sizes))))
 
 
 def liquidation_probability_mc(position, margin, *, volatility, horizon_days, steps, paths,
