@@ -22,7 +22,7 @@ def explorer():
 def test_starts_at_1x_where_a_long_cannot_be_liquidated(explorer):
     assert explorer.numbers["liquidation_price"] is None
     assert explorer.texts["liquidation_price"] == "none"
-    assert list(explorer.figure.data[1].y) == [-100.0]
+    assert list(explorer.figure.data[1].y) == [100.0]
     assert "never liquidated" in explorer.status
 
 
@@ -33,7 +33,7 @@ def test_moving_leverage_moves_marker_and_readout(explorer, leverage):
     margin = initial_margin(position, leverage, tiers=BINANCE_BTCUSDT)
     move = liquidation_move_percent(position, margin, tiers=BINANCE_BTCUSDT)
     assert list(explorer.figure.data[1].x) == [leverage]
-    assert_allclose(explorer.figure.data[1].y, [move])
+    assert_allclose(explorer.figure.data[1].y, [-move])
     assert_allclose(explorer.numbers["margin"], margin)
     assert_allclose(explorer.numbers["liquidation_price"],
                     liquidation_price(position, margin, tiers=BINANCE_BTCUSDT))
@@ -44,8 +44,8 @@ def test_moving_leverage_moves_marker_and_readout(explorer, leverage):
 
 def test_curve_matches_library_and_is_monotonic(explorer):
     x, y = explorer.figure.data[0].x, explorer.figure.data[0].y
-    assert len(x) == 125 and y[0] == -100.0
-    assert all(b >= a for a, b in zip(y, y[1:]))  # less room as leverage rises
+    assert len(x) == 125 and y[0] == 100.0
+    assert all(b <= a for a, b in zip(y, y[1:]))  # less room as leverage rises
 
 
 def test_exercise_accepts_right_and_rejects_typical_wrong():

@@ -45,13 +45,20 @@ class Mistake:
     explanation: str
 
 
+_UNITS = ("usdt", "usd", "btc", "%", "x")
+
+
 def _as_float(answer):
-    """The answer as a float, or None with a kind explanation of what was expected."""
+    """The answer as a float, or None when it is not a number (units such as "50x",
+    "12.5 %" or "1,234.56 USDT" are accepted)."""
     if isinstance(answer, bool):
         return None
     if isinstance(answer, str):
+        text = answer.replace(",", "").replace("_", "").strip().lower()
+        for unit in _UNITS:
+            text = text.removesuffix(unit).strip()
         try:
-            return float(answer.replace(",", "").replace("_", "").strip().rstrip("%"))
+            return float(text)
         except ValueError:
             return None
     if isinstance(answer, Real):
@@ -86,6 +93,12 @@ class NumericExercise:
     rtol: float = 1e-4
     close_rtol: float = 0.01
     atol: float = 0.005
+    fmt: str = "{:,.2f}"
+    label: str = "q"
+
+    def _show(self, value: float) -> str:
+        """The value with its unit: "9.64 %", "50x", "1,153.26 USDT"."""
+        return self.fmt.format(value) + ("" if self.unit == "x" else " ") + self.unit
 
     def _near(self, value: float, target: float, rtol: float) -> bool:
         return math.isclose(value, target, rel_tol=rtol, abs_tol=self.atol)
@@ -97,16 +110,19 @@ class NumericExercise:
             return Feedback("info", f"Please answer with a number (for example 1234.56), not "
                                     f"{answer!r} ({type(answer).__name__}).")
         if self._near(value, self.answer, self.rtol):
-            return Feedback("correct", f"Correct: {self.answer:,.2f} {self.unit}.")
+            return Feedback("correct", f"Correct: {self._show(self.answer)}.")
         for mistake in self.mistakes:
             if self._near(value, mistake.value, self.rtol):
                 return Feedback("wrong", f"Not quite. {mistake.explanation}")
         if self._near(value, self.answer, self.close_rtol):
             return Feedback("close", "Close, but not exact: keep more decimals in the "
                                      "intermediate steps, or check a rounding.")
-        if self._near(-value, self.answer, self.rtol):
+        if self.answer != 0 and self._near(-value, self.answer, self.close_rtol):
             return Feedback("wrong", "Right size, wrong sign: which way does the price move?")
-        return Feedback("wrong", "Not quite. Try q.hint(), or compare with the explorer above.")
+        if self.unit == "%" and self._near(100 * value, self.answer, self.close_rtol):
+            return Feedback("wrong", "It looks like a fraction: answer in percent (0.05 is 5 %).")
+        return Feedback("wrong", f"Not quite. Try {self.label}.hint(), or compare with the "
+                                 "explorer above.")
 
     def hint(self) -> Feedback:
         """A nudge towards the method, without the answer."""
@@ -114,7 +130,7 @@ class NumericExercise:
 
     def solution(self) -> Feedback:
         """The worked solution, with the answer."""
-        return Feedback("info", f"{self.solution_text} Answer: {self.answer:,.2f} {self.unit}.")
+        return Feedback("info", f"{self.solution_text} Answer: {self._show(self.answer)}.")
 
 
 @dataclass
@@ -135,12 +151,13 @@ class ChoiceExercise:
     answer: str
     explanations: dict[str, str]
     hint_text: str
+    label: str = "q"
 
     def check(self, answer) -> Feedback:
         letters = ", ".join(repr(k) for k in self.options)
         if not isinstance(answer, str) or answer.strip().lower() not in self.options:
-            return Feedback("info", f"Please answer with one of the letters {letters}, "
-                                    f"as a string, e.g. q.check('a'); got {answer!r}.")
+            return Feedback("info", f"Please answer with one of the letters {letters}, as a "
+                                    f"string, e.g. {self.label}.check('a'); got {answer!r}.")
         letter = answer.strip().lower()
         verdict = "correct" if letter == self.answer else "wrong"
         prefix = "Correct. " if verdict == "correct" else "Not this one. "
@@ -150,5 +167,14 @@ class ChoiceExercise:
         return Feedback("info", self.hint_text)
 
     def solution(self) -> Feedback:
-        return Feedback("info", f"({self.answer}) {self.options[self.answer]}. "
-                                f"{self.explanations[self.answer]}")
+        option = self.options[self.answer].rstrip(".")
+        return Feedback("info", f"({self.answer}) {option}. {self.explanations[self.answer]}")
+
+
+def label_questions(namespace: dict, prefix: str = "ex") -> None:
+    """Name each question ``q1``, ``q2``... of a lesson module as the learner types it
+    (``ex.q1``), so feedback can say ``ex.q1.hint()``. Call at the end of the module:
+    ``label_questions(globals())``."""
+    for name, value in namespace.items():
+        if name[:1] == "q" and name[1:].isdigit() and hasattr(value, "label"):
+            value.label = f"{prefix}.{name}"

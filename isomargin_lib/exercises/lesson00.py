@@ -3,7 +3,7 @@
 from .._contracts import Position
 from .._margin import initial_margin, liquidation_move_percent
 from .._tiers import BINANCE_BTCUSDT
-from ._base import Mistake, NumericExercise
+from ._base import Mistake, NumericExercise, label_questions
 
 _LONG = Position("long", 60_000, 0.1)
 _MARGIN_10X = initial_margin(_LONG, 10, tiers=BINANCE_BTCUSDT)
@@ -18,3 +18,5 @@ q1 = NumericExercise(
     mistakes=[Mistake(10.0, "10 % would lose the whole margin. The exchange steps in a little "
                             "earlier, when the margin left equals the maintenance margin.")],
 )
+
+label_questions(globals())

@@ -2,7 +2,7 @@
 
 from .._contracts import Position
 from .._margin import initial_margin, return_on_equity
-from ._base import Mistake, NumericExercise
+from ._base import Mistake, NumericExercise, label_questions
 
 # q1: a long of 0.2 BTC at 60,000 USDT, opened at 20x.
 _LONG = Position("long", 60_000, 0.2)
@@ -64,3 +64,5 @@ q3 = NumericExercise(
                 "Forgot that a short gains when the price falls: this ROE is positive."),
     ],
 )
+
+label_questions(globals())

@@ -3,7 +3,7 @@
 from .._contracts import Position
 from .._margin import bankruptcy_price, initial_margin, liquidation_price
 from .._tiers import BINANCE_BTCUSDT
-from ._base import ChoiceExercise, Mistake, NumericExercise
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
 # q1: an isolated long of 0.5 BTC at 60,000 USDT, opened at 20x, Binance BTCUSDT brackets.
 _LONG = Position("long", 60_000, 0.5)
@@ -57,3 +57,5 @@ q2 = ChoiceExercise(
     hint_text="Move the leverage slider of the explorer to 50x and the price by -2 %: what "
               "happens to the position? What happens to money outside it?",
 )
+
+label_questions(globals())

@@ -5,7 +5,7 @@ from .._accounts import CrossAccount
 from .._contracts import Position
 from .._margin import initial_margin, liquidation_price, maintenance_margin
 from .._tiers import BINANCE_BTCUSDT
-from ._base import ChoiceExercise, Mistake, NumericExercise
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
 WALLET = 2_000.0
 BTC = Position("long", 60_000, 0.1)
@@ -69,3 +69,5 @@ q2 = ChoiceExercise(
     },
     hint_text="In cross mode, which money stands behind the position?",
 )
+
+label_questions(globals())

@@ -4,7 +4,7 @@ from .._accounts import IsolatedPosition, compare_shock, margin_to_survive, shoc
 from .._contracts import Position
 from .._tiers import BINANCE_BTCUSDT
 from ..explorers._cross import build_portfolio
-from ._base import ChoiceExercise, Mistake, NumericExercise
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
 # Question 1: the lesson's portfolio, 500 USDT per position, a 3,000 USDT wallet, -20 %.
 WALLET, MARGIN, SHOCK = 3_000.0, 500.0, -20
@@ -95,3 +95,5 @@ q3 = NumericExercise(
                 "margin, in cross mode too."),
     ],
 )
+
+label_questions(globals())

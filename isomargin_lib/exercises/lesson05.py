@@ -5,7 +5,7 @@ from .._accounts import CrossAccount
 from .._contracts import Position
 from .._margin import liquidation_price, maintenance_margin
 from .._tiers import BINANCE_BTCUSDT
-from ._base import Mistake, NumericExercise
+from ._base import Mistake, NumericExercise, label_questions
 
 # q1: a 1,000,000 USDT BTCUSDT position (20 BTC at 50,000 USDT).
 _PRICE = 50_000
@@ -97,3 +97,5 @@ q3 = NumericExercise(
                 "balance in the numerator."),
     ],
 )
+
+label_questions(globals())

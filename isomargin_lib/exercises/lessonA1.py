@@ -3,7 +3,7 @@
 from .._contracts import Position
 from .._margin import initial_margin, liquidation_price
 from ..explorers._inverse import twins
-from ._base import ChoiceExercise, Mistake, NumericExercise
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
 _ENTRY, _USD, _MMR = 60_000, 6_000, 0.005
 
@@ -53,3 +53,5 @@ q3 = ChoiceExercise(
     },
     hint_text="Write the short's PnL in BTC, -Q (1/EP - 1/P), and let P grow without limit.",
 )
+
+label_questions(globals())

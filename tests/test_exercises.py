@@ -1,0 +1,43 @@
+"""The exercise machinery: kind feedback for right, close, typical wrong and ill-typed answers."""
+
+from isomargin_lib.exercises import ChoiceExercise, Mistake, NumericExercise, label_questions
+
+PERCENT = NumericExercise(answer=9.638554, unit="%", hint_text="h", solution_text="s",
+                          mistakes=[Mistake(10.0, "forgot the maintenance margin")])
+LEVERAGE = NumericExercise(answer=50, unit="x", hint_text="h", solution_text="s", fmt="{:g}")
+CHOICE = ChoiceExercise(options={"a": "Yes.", "b": "No."}, answer="b",
+                        explanations={"a": "wrong because", "b": "right because"}, hint_text="h")
+
+
+def test_numeric_verdicts():
+    assert PERCENT.check(9.64).correct
+    assert PERCENT.check("9.64 %").correct
+    assert PERCENT.check(9.6).verdict == "close"
+    assert "maintenance margin" in PERCENT.check(10).message
+    assert "wrong sign" in PERCENT.check(-9.64).message
+    assert "fraction" in PERCENT.check(0.0964).message
+    assert PERCENT.check("nine").verdict == "info"
+    assert PERCENT.check(float("nan")).verdict == "info"
+    assert PERCENT.check(True).verdict == "info"
+
+
+def test_units_in_answers_and_feedback():
+    assert LEVERAGE.check("50x").correct
+    assert LEVERAGE.check(" 50 X ").correct
+    assert LEVERAGE.check(50).message == "Correct: 50x."
+    assert PERCENT.solution().message.endswith("Answer: 9.64 %.")
+
+
+def test_labels_name_the_question_as_typed():
+    namespace = {"q1": NumericExercise(answer=1.0, unit="USDT", hint_text="h",
+                                       solution_text="s"), "CHOICE": CHOICE}
+    label_questions(namespace)
+    assert "ex.q1.hint()" in namespace["q1"].check(500).message
+    assert CHOICE.label == "q"  # not a question name: left alone
+
+
+def test_choice():
+    assert CHOICE.check(" B ").correct
+    assert not CHOICE.check("a").correct and "wrong because" in CHOICE.check("a").message
+    assert CHOICE.check(1).verdict == "info"
+    assert CHOICE.solution().message == "(b) No. right because"
