@@ -70,8 +70,15 @@ def test_controls_move_figure_and_readout(explorer, side, leverage, move):
     assert_allclose(explorer.numbers["margin_ratio_percent"],
                     100 * margin_ratio(position, MARGIN, price, tiers=BINANCE_BTCUSDT))
     if explorer.status.startswith("Open"):
-        assert_allclose(explorer.numbers["distance_percent"], 100 * abs(liq - price) / price)
+        # Positive in the adverse direction: down for a long, up for a short.
+        adverse = (price - liq) if side == "long" else (liq - price)
+        assert adverse > 0
+        assert_allclose(explorer.numbers["distance_percent"], 100 * adverse / price)
+        assert explorer.numbers["distance_percent"] > 0
         assert_allclose(data[6].y, [equity])
+    else:
+        assert explorer.numbers["distance_percent"] is None
+        assert explorer.texts["distance_percent"] == "liquidated"
     for key in ("liquidation_price", "bankruptcy_price", "distance_percent", "equity",
                 "margin_ratio_percent"):
         assert f'data-key="{key}"' in explorer.readout.value
@@ -98,15 +105,36 @@ def test_liquidated_is_shown_in_status_and_figure(explorer):
     assert "LIQUIDATED" in explorer.readout.value
     assert explorer.figure.data[6].marker.color == plots.COLORS["liquidation"]
     assert explorer.figure.data[6].marker.symbol == "x"
-    assert explorer.numbers["distance_percent"] == 0.0
+    assert explorer.numbers["distance_percent"] is None
+    assert explorer.texts["distance_percent"] == "liquidated"
+    assert 'data-key="distance_percent"' in explorer.readout.value
     zone = explorer.figure.data[0]
     liq = explorer.numbers["liquidation_price"]
     assert min(zone.x) <= ENTRY * 0.95 <= max(zone.x) == pytest.approx(liq)
 
 
+def test_the_fine_price_step_stops_between_liquidation_and_bankruptcy(explorer):
+    """10x long: LP 54,216.87 (-9.64 %), BP 54,000 (-10 %). At -9.6 % the position is open with
+    equity just above maintenance; at -9.7 % it is liquidated, with equity still above zero, and
+    the status names the maintenance margin left at the liquidation price."""
+    assert explorer.controls["price_move"].step == pytest.approx(0.1)
+    explorer.controls["price_move"].value = -9.6
+    assert explorer.status.startswith("Open") and "fall" in explorer.status
+    assert 0 < explorer.numbers["distance_percent"] < 0.1
+    assert explorer.numbers["maintenance_margin"] < explorer.numbers["equity"] < 50
+    explorer.controls["price_move"].value = -9.7
+    assert explorer.status.startswith("LIQUIDATED")
+    assert explorer.numbers["equity"] > 0
+    position = position_for("long", 10)
+    liq = liquidation_price(position, MARGIN, tiers=BINANCE_BTCUSDT)
+    left = maintenance_margin(position, liq, tiers=BINANCE_BTCUSDT)
+    assert f"({left:,.2f} USDT left, not zero)" in explorer.status
+    assert_allclose(MARGIN + position.pnl(liq), left)
+
+
 def test_short_is_liquidated_when_the_price_rises(explorer):
     set_controls(explorer, side="short", leverage=50, price_move=-5.0)
-    assert explorer.status.startswith("Open")
+    assert explorer.status.startswith("Open") and "rise" in explorer.status
     explorer.controls["price_move"].value = 2.0
     assert explorer.status.startswith("LIQUIDATED")
     assert min(explorer.figure.data[0].x) == pytest.approx(explorer.numbers["liquidation_price"])
@@ -118,6 +146,16 @@ def test_1x_long_cannot_be_liquidated(explorer):
     assert explorer.texts["liquidation_price"] == "none"
     assert list(explorer.figure.data[0].x) == []
     assert "No positive price" in explorer.status
+
+
+def test_1x_short_liquidation_price_off_the_chart_is_pointed_out(explorer):
+    set_controls(explorer, side="short", leverage=1)
+    liq = explorer.numbers["liquidation_price"]
+    assert liq > explorer.figure.layout.xaxis.range[1]
+    assert "off the chart" in explorer.status
+    assert explorer.texts["liquidation_price"] in explorer.readout.value
+    explorer.controls["leverage"].value = 10
+    assert "off the chart" not in explorer.status
 
 
 def test_margin_ratio_is_infinite_once_equity_is_gone(explorer):

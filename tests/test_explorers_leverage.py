@@ -67,12 +67,35 @@ def test_whole_margin_gone_is_shown_plainly(explorer):
     set_controls(explorer, leverage=20, price_move=-6.0)
     assert_allclose(explorer.numbers["remaining_margin"], -200.0)
     assert "margin gone" in explorer.texts["remaining_margin"]
-    assert "whole margin is gone" in explorer.status
+    assert "whole margin is gone" in explorer.status and "more than the" in explorer.status
     assert 'data-kind="danger"' in explorer.readout.value
     assert explorer.figure.data[4].marker.color == plots.COLORS["liquidation"]
+    assert explorer.figure.data[4].marker.symbol == "x"
     explorer.controls["price_move"].value = -4.0
     assert "margin gone" not in explorer.texts["remaining_margin"]
     assert explorer.figure.data[4].marker.color == plots.COLORS["long"]
+    assert explorer.figure.data[4].marker.symbol == "circle"
+
+
+def test_a_loss_equal_to_the_margin_is_all_of_it_not_more(explorer):
+    """20x long, price -5 %: PnL = -1,000 USDT, exactly the margin; no "-0.00" left."""
+    set_controls(explorer, leverage=20, price_move=-5.0)
+    assert_allclose(explorer.numbers["pnl"], -MARGIN)
+    assert explorer.numbers["remaining_margin"] == 0.0
+    assert explorer.texts["remaining_margin"] == "0.00: margin gone"
+    assert "-0.00" not in explorer.readout.value
+    assert "all of the 1,000 USDT" in explorer.status and "more than" not in explorer.status
+    assert 'data-kind="danger"' in explorer.readout.value
+
+
+def test_margin_gone_zone_is_not_the_short_colour(explorer):
+    """A short's PnL line is red; the zone where the margin is gone must not look like it."""
+    zone = explorer.figure.data[0]
+    assert zone.fillcolor != plots.COLORS["danger_zone"]
+    assert_allclose(zone.y[:2], [-MARGIN, -MARGIN])
+    explorer.controls["side"].value = "short"
+    assert explorer.figure.data[3].line.color == plots.COLORS["short"]
+    assert explorer.figure.data[1].line.color == plots.COLORS["liquidation"]
 
 
 def test_off_chart_pnl_is_pinned_to_the_edge(explorer):
@@ -106,6 +129,8 @@ def test_q2_pnl_of_a_short():
     assert q.check(180).correct
     assert "short gains when the price falls" in q.check(-180).message
     assert "notional" in q.check(18).message
+    forgot_quantity = q.check(1_800)  # the price change of one whole BTC
+    assert not forgot_quantity.correct and "quantity" in forgot_quantity.message
     assert q.check("one eighty").verdict == "info"
 
 
@@ -115,4 +140,5 @@ def test_q3_roe_of_a_short():
     assert q.check(30).correct and q.check("30 %").correct
     assert "price move" in q.check(3).message
     assert "short gains" in q.check(-30).message
+    assert "fraction" in q.check(0.3).message
     assert q.check(None).verdict == "info"

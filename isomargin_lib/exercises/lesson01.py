@@ -43,6 +43,9 @@ q2 = NumericExercise(
     mistakes=[
         Mistake(-_PNL, "Forgot that a short gains when the price falls: it sold first and buys "
                        "back cheaper."),
+        Mistake(Position("short", _SHORT.entry_price, 1.0).pnl(_PRICE),
+                "That is the price change for one whole BTC. The position is 0.1 BTC: multiply "
+                "the price change by the quantity."),
         Mistake(-_MOVE * _SHORT_MARGIN,
                 "You applied the 3 % move to the margin. PnL is earned on the notional, the "
                 "whole position: 0.1 BTC x the price change."),

@@ -27,17 +27,18 @@ def toggle(description: str, options, value=None):
 
 @dataclass
 class Reading:
-    """One number in the readout: ``key`` for tests, a label with its unit, the value and how
-    to format it."""
+    """One number in the readout: ``key`` for tests, a label with its unit, the value, how to
+    format it, and the word shown when there is no number (``value`` None)."""
 
     key: str
     label: str
     value: float | None
     fmt: str = "{:,.2f}"
+    word: str = "none"  # shown when value is None, e.g. "liquidated"
 
     @property
     def text(self) -> str:
-        return plots.format_number(self.value, self.fmt)
+        return self.word if self.value is None else plots.format_number(self.value, self.fmt)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from .._tiers import BINANCE_BTCUSDT, MarginTiers
 from ._base import Explorer, Frame, Reading, slider, toggle
 
 MAX_MOVE = 30.0  # percent: the price-move slider and the x axis span entry * (1 +- 30 %)
+MOVE_STEP = 0.1  # percent: fine enough to stop between the liquidation and bankruptcy prices
 
 
 def _zone(side, liquidation, x_range, y_range):
@@ -51,6 +52,10 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
         price, 5 bankruptcy price, 6 the current price on the equity line (red cross when
         liquidated). Readout keys: ``liquidation_price``, ``bankruptcy_price``,
         ``distance_percent``, ``equity``, ``maintenance_margin``, ``margin_ratio_percent``.
+        ``distance_percent`` is the price move still needed to liquidate, from the current
+        price, as a positive percentage in the adverse direction (a fall for a long, a rise for
+        a short); it is None, shown as "liquidated", once the position is liquidated, and None
+        ("none") when no positive price liquidates it.
 
     Notes
     -----
@@ -108,25 +113,30 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
         equity = float(iso.equity(price))
         maintenance = float(iso.maintenance_margin(price))
         liquidated = iso.is_liquidated(price)
-        if liquidation is None:
+        if liquidation is None or liquidated:
             distance = None
-        else:
-            distance = 0.0 if liquidated else 100 * abs(liquidation - price) / price
+        else:  # positive: the move against the position that is still needed
+            distance = 100 * iso.position.sign * (price - liquidation) / price
         ratio = 100 * iso.margin_ratio(price)
 
         if liquidated:
+            left = float(iso.maintenance_margin(liquidation))
             status = (f"LIQUIDATED: the price passed the liquidation price "
-                      f"{liquidation:,.2f}. The exchange closed the position and the isolated "
-                      f"margin of {iso.margin:,.0f} USDT is lost (what was left goes to the "
-                      f"liquidation fee and the insurance fund). The rest of the account is "
-                      f"untouched.")
+                      f"{liquidation:,.2f}, where equity had fallen to the maintenance margin "
+                      f"({left:,.2f} USDT left, not zero). The exchange closed the position "
+                      f"there and the isolated margin of {iso.margin:,.0f} USDT is lost (what "
+                      f"was left goes to the liquidation fee and the insurance fund). The rest "
+                      f"of the account is untouched.")
             kind = "danger"
         elif liquidation is None:
             status = ("No positive price liquidates this position: at 1x a long's margin "
                       "covers the whole position.")
             kind = "ok"
         else:
-            status = f"Open: {distance:,.2f} % from liquidation."
+            direction = "fall" if side == "long" else "rise"
+            status = f"Open: a {distance:,.2f} % {direction} from here liquidates it."
+            if not x_range[0] <= liquidation <= x_range[1]:
+                status += " Its liquidation price is off the chart: read it in the table."
             kind = "warning" if distance < 5 else "ok"
 
         zone_x, zone_y = _zone(side, liquidation, x_range, y_range)
@@ -147,7 +157,8 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
             readings=[
                 Reading("liquidation_price", "Liquidation price (USDT)", liquidation),
                 Reading("bankruptcy_price", "Bankruptcy price (USDT)", bankruptcy),
-                Reading("distance_percent", "Distance to liquidation (%)", distance),
+                Reading("distance_percent", "Move against you to liquidation (%)",
+                        distance, word="liquidated" if liquidated else "none"),
                 Reading("equity", "Equity, margin + PnL (USDT)", equity),
                 Reading("maintenance_margin", "Maintenance margin (USDT)", maintenance),
                 Reading("margin_ratio_percent", "Margin ratio (%)", ratio),
@@ -157,7 +168,7 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
 
     controls = {
         "leverage": slider("Leverage (x)", 10, 1, max_leverage, 1, integer=True),
-        "price_move": slider("Price move from entry (%)", 0.0, -MAX_MOVE, MAX_MOVE, 0.5,
+        "price_move": slider("Price move from entry (%)", 0.0, -MAX_MOVE, MAX_MOVE, MOVE_STEP,
                              fmt=".1f"),
         "side": toggle("Side", list(SIDES)),
     }

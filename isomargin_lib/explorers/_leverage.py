@@ -10,6 +10,8 @@ from .._margin import initial_margin, return_on_equity
 from ._base import Explorer, Frame, Reading, slider, toggle
 
 MAX_MOVE = 30.0  # percent: the price-move slider and the x axis span entry * (1 +- 30 %)
+# Grey, not red: a short's PnL line is drawn in the course's red (COLORS["short"]).
+GONE_FILL = "rgba(150, 150, 150, 0.25)"
 
 
 def _margin_gone_zone(x_range, y_low, margin):
@@ -38,7 +40,8 @@ def leverage_and_pnl(entry_price: float = 60_000, margin: float = 1_000,
         Controls ``leverage`` (x), ``price_move`` (% from entry) and ``side`` ("long" or
         "short"). Traces: 0 the zone where the whole margin is gone, 1 the line PnL = -margin,
         2 the entry price, 3 PnL (USDT) against price, 4 the current price on that line (a
-        triangle on the edge when the PnL is off the chart). Readout keys: ``quantity``,
+        dark red cross once the whole margin is gone, a triangle on the edge when the PnL is off
+        the chart). Readout keys: ``quantity``,
         ``notional``, ``price``, ``pnl``, ``roe_percent``, ``remaining_margin``.
 
     Notes
@@ -67,7 +70,7 @@ def leverage_and_pnl(entry_price: float = 60_000, margin: float = 1_000,
     zone_x, zone_y = _margin_gone_zone(x_range, y_range[0], margin)
     fig.add_trace(plots.line("whole margin lost", "liquidation", dash="solid", width=0,
                              x=zone_x, y=zone_y, fill="toself",
-                             fillcolor=plots.COLORS["danger_zone"], hoverinfo="skip"))
+                             fillcolor=GONE_FILL, hoverinfo="skip"))
     fig.add_trace(plots.line("PnL = -margin", "liquidation", width=1.5,
                              x=list(x_range), y=[-margin, -margin], hoverinfo="skip"))
     entry_x, entry_y = plots.vertical(entry_price, y_range)
@@ -85,13 +88,18 @@ def leverage_and_pnl(entry_price: float = 60_000, margin: float = 1_000,
         pnl = float(position.pnl(price))
         roe = 100 * float(return_on_equity(position, price, leverage))
         remaining = margin + pnl
+        exactly_all = bool(np.isclose(remaining, 0.0, rtol=0.0, atol=1e-9 * margin))
+        if exactly_all:
+            remaining = 0.0  # no "-0.00" when the loss equals the margin
         shown = float(np.clip(pnl, *y_range))
-        symbol = ("circle" if shown == pnl else "triangle-up" if pnl > 0 else "triangle-down")
-        gone = remaining <= 0
+        gone = exactly_all or remaining < 0
+        symbol = ("triangle-up" if shown < pnl else "triangle-down" if shown > pnl
+                  else "x" if gone else "circle")
         color = plots.COLORS["liquidation"] if gone else plots.COLORS[side]
         if gone:
+            how_much = "all of" if exactly_all else "more than"
             status = (f"The whole margin is gone: a {abs(price_move):g} % move against a "
-                      f"{leverage:g}x {side} loses {-pnl:,.2f} USDT, more than the "
+                      f"{leverage:g}x {side} loses {-pnl:,.2f} USDT, {how_much} the "
                       f"{margin:,.0f} USDT put up. (An exchange closes it earlier: lesson 02.)")
             kind = "danger"
         elif pnl < 0:
