@@ -274,16 +274,18 @@ def _seed_sequence(seed) -> np.random.SeedSequence:
                          f"got {seed!r}") from error
 
 
-def _count_hits(rng, paths, steps, mean, std, log_barrier) -> int:
-    """Paths whose running log return touches ``log_barrier`` at one of ``steps`` dates.
+def _extremes(rng, paths, steps, mean, std, *, lower, upper):
+    """Running minimum and/or maximum (None when not asked for) of ``paths`` log-price random
+    walks over ``steps`` dates.
 
-    Normals are drawn in blocks of ``_BLOCK_STEPS`` dates x ``paths``; a running sum and a
-    running minimum (maximum for a barrier above) advance one date at a time over contiguous
-    rows of paths, which is faster than ``numpy.cumsum`` along each path.
+    Normals are drawn in blocks of ``_BLOCK_STEPS`` dates x ``paths``; a running sum and the
+    running extremes advance one date at a time over contiguous rows of paths, which is faster
+    than ``numpy.cumsum`` along each path.
     """
     block = np.empty((min(_BLOCK_STEPS, steps), paths))
-    level, extreme = np.zeros(paths), np.zeros(paths)
-    keep_extreme = np.minimum if log_barrier < 0 else np.maximum
+    level = np.zeros(paths)
+    low = np.zeros(paths) if lower else None
+    high = np.zeros(paths) if upper else None
     for first in range(0, steps, _BLOCK_STEPS):
         rows = block[:min(_BLOCK_STEPS, steps - first)]
         rng.standard_normal(out=rows)
@@ -291,9 +293,39 @@ def _count_hits(rng, paths, steps, mean, std, log_barrier) -> int:
         rows += mean
         for row in rows:
             np.add(level, row, out=level)
-            keep_extreme(extreme, level, out=extreme)
-    hit = extreme <= log_barrier if log_barrier < 0 else extreme >= log_barrier
+            if lower:
+                np.minimum(low, level, out=low)
+            if upper:
+                np.maximum(high, level, out=high)
+    return low, high
+
+
+def _count_hits(rng, paths, steps, mean, std, log_barrier) -> int:
+    """Paths whose running log return touches ``log_barrier`` at one of ``steps`` dates."""
+    low, high = _extremes(rng, paths, steps, mean, std, lower=log_barrier < 0,
+                          upper=log_barrier > 0)
+    hit = low <= log_barrier if log_barrier < 0 else high >= log_barrier
     return int(np.count_nonzero(hit))
+
+
+def _by_chunks(seed, paths, workers, work) -> list:
+    """``work(generator, size)`` for each chunk of at most ``_CHUNK_PATHS`` paths, each chunk
+    with its own SFC64 generator spawned from the seed's SeedSequence; results in chunk order,
+    the same whatever ``workers`` is."""
+    workers = _checks.whole_number(
+        "workers", (os.cpu_count() or 1) if workers is None else workers, 1)
+    sizes = [min(_CHUNK_PATHS, paths - start) for start in range(0, paths, _CHUNK_PATHS)]
+    generators = [np.random.Generator(np.random.SFC64(child))
+                  for child in _seed_sequence(seed).spawn(len(sizes))]
+
+    def run(chunk: int):
+        return work(generators[chunk], sizes[chunk])
+
+    workers = min(workers, len(sizes))
+    if workers == 1:
+        return list(map(run, range(len(sizes))))
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, range(len(sizes))))
 
 
 def barrier_hits_mc(log_barrier, *, mean, std, steps, paths, seed=None, workers=None) -> int:
@@ -323,20 +355,8 @@ def barrier_hits_mc(log_barrier, *, mean, std, steps, paths, seed=None, workers=
     """
     steps = _checks.whole_number("steps", steps, 1)
     paths = _checks.whole_number("paths", paths, 1)
-    workers = _checks.whole_number(
-        "workers", (os.cpu_count() or 1) if workers is None else workers, 1)
-    sizes = [min(_CHUNK_PATHS, paths - start) for start in range(0, paths, _CHUNK_PATHS)]
-    generators = [np.random.Generator(np.random.SFC64(child))
-                  for child in _seed_sequence(seed).spawn(len(sizes))]
-
-    def count(chunk: int) -> int:
-        return _count_hits(generators[chunk], sizes[chunk], steps, mean, std, log_barrier)
-
-    workers = min(workers, len(sizes))
-    if workers == 1:
-        return sum(map(count, range(len(sizes))))
-    with ThreadPoolExecutor(workers) as pool:
-        return sum(pool.map(count, range(len(sizes))))
+    return sum(_by_chunks(seed, paths, workers, lambda rng, size: _count_hits(
+        rng, size, steps, mean, std, log_barrier)))
 
 
 def liquidation_probability_mc(position, margin, *, volatility, horizon_days, steps, paths,
@@ -378,23 +398,105 @@ def liquidation_probability_mc(position, margin, *, volatility, horizon_days, st
     moved away from the start by ``exp(beta*sigma*sqrt(dt))``, ``beta = -zeta(1/2)/sqrt(2*pi)
     ~= 0.5826``; moving it the other way corrects the discrete simulation.
     """
-    start, barrier = _liquidation_barrier(
-        position, margin, price,
-        {"mmr": mmr, "maintenance_amount": maintenance_amount, "tiers": tiers})
     steps = _checks.whole_number("steps", steps, 1)
     paths = _checks.whole_number("paths", paths, 1)
     mean, std = log_step_moments(drift, volatility, _checks.positive(
         "horizon_days", horizon_days) / steps)
-    if barrier is None or _already_liquidated(position, start, barrier):
-        probability = 0.0 if barrier is None else 1.0
-        return MonteCarloEstimate(probability, 0.0, paths, steps)
-    log_barrier = math.log(barrier / start)
-    if continuity_correction:
-        log_barrier -= math.copysign(BGK_BETA * std, log_barrier)
-        if log_barrier * math.log(barrier / start) <= 0:  # moved past the start price
-            return MonteCarloEstimate(1.0, 0.0, paths, steps)
+    maintenance = {"mmr": mmr, "maintenance_amount": maintenance_amount, "tiers": tiers}
+    log_barrier, fixed = _mc_barrier(position, margin, price, maintenance, std,
+                                     continuity_correction)
+    if fixed is not None:
+        return MonteCarloEstimate(fixed, 0.0, paths, steps)
     hits = barrier_hits_mc(log_barrier, mean=mean, std=std, steps=steps, paths=paths, seed=seed,
                            workers=workers)
+    return _estimate(hits, paths, steps)
+
+
+def _estimate(hits: int, paths: int, steps: int) -> MonteCarloEstimate:
     probability = hits / paths
     return MonteCarloEstimate(probability, math.sqrt(probability * (1 - probability) / paths),
                               paths, steps)
+
+
+def _mc_barrier(position, margin, price, maintenance, std, continuity_correction):
+    """(log barrier to simulate, None) or (None, probability known without simulating: 0 when
+    no positive price liquidates, 1 when already liquidated or the corrected barrier passed
+    the start price)."""
+    start, barrier = _liquidation_barrier(position, margin, price, maintenance)
+    if barrier is None or _already_liquidated(position, start, barrier):
+        return None, (0.0 if barrier is None else 1.0)
+    log_barrier = math.log(barrier / start)
+    if continuity_correction:
+        corrected = log_barrier - math.copysign(BGK_BETA * std, log_barrier)
+        if corrected * log_barrier <= 0:  # moved past the start price
+            return None, 1.0
+        log_barrier = corrected
+    return log_barrier, None
+
+
+def liquidation_probabilities_mc(positions, margins, *, volatility, horizon_days, steps, paths,
+                                 drift=0.0, price=None, continuity_correction=False, seed=None,
+                                 workers=None, mmr=None, maintenance_amount=0.0,
+                                 tiers=None) -> list[MonteCarloEstimate]:
+    """Monte Carlo probabilities of liquidation for several positions on the same simulated
+    paths (common random numbers): one simulation, one estimate per position.
+
+    Parameters
+    ----------
+    positions : sequence of Position
+        Positions on the same asset (longs, shorts or both).
+    margins : float or sequence of float
+        Isolated margin of each position (USDT), or one margin for all.
+    volatility, horizon_days, steps, paths, drift, price, continuity_correction, seed, workers,
+    mmr, maintenance_amount, tiers
+        As in ``liquidation_probability_mc``; ``price`` (default: each position's entry) is
+        where every path starts.
+
+    Returns
+    -------
+    list of MonteCarloEstimate
+        In the order of ``positions``. With the same ``seed``, each estimate equals
+        ``liquidation_probability_mc(position, margin, ...)`` exactly: the paths are the same
+        and only the barrier differs.
+
+    Notes
+    -----
+    A path liquidates a long when its running minimum log return reaches ``ln(LP/start)`` and
+    a short when its running maximum does; the running extremes are computed once and compared
+    with every barrier. Using the same random numbers for every position (common random
+    numbers, Glasserman, "Monte Carlo Methods in Financial Engineering", §4.2) makes the
+    estimates a smooth, monotone function of leverage, and costs one simulation instead of one
+    per position. Model, monitoring and continuity correction as in
+    ``liquidation_probability_mc`` (Broadie, Glasserman & Kou 1997).
+    """
+    positions = list(positions)
+    if not positions:
+        raise ValueError("positions must hold at least one Position, got none")
+    if np.ndim(margins) == 0:
+        margins = [margins] * len(positions)
+    margins = list(margins)
+    if len(margins) != len(positions):
+        raise ValueError(f"margins must be one number or one per position ({len(positions)}), "
+                         f"got {len(margins)}")
+    steps = _checks.whole_number("steps", steps, 1)
+    paths = _checks.whole_number("paths", paths, 1)
+    mean, std = log_step_moments(drift, volatility, _checks.positive(
+        "horizon_days", horizon_days) / steps)
+    maintenance = {"mmr": mmr, "maintenance_amount": maintenance_amount, "tiers": tiers}
+    barriers = [_mc_barrier(position, margin, price, maintenance, std, continuity_correction)
+                for position, margin in zip(positions, margins, strict=True)]
+    simulated = [b for b, fixed in barriers if fixed is None]
+    lower, upper = any(b < 0 for b in simulated), any(b > 0 for b in simulated)
+    if simulated:
+        chunks = _by_chunks(seed, paths, workers, lambda rng, size: _extremes(
+            rng, size, steps, mean, std, lower=lower, upper=upper))
+        low = np.concatenate([c[0] for c in chunks]) if lower else None
+        high = np.concatenate([c[1] for c in chunks]) if upper else None
+    estimates = []
+    for log_barrier, fixed in barriers:
+        if fixed is not None:
+            estimates.append(MonteCarloEstimate(fixed, 0.0, paths, steps))
+            continue
+        hit = low <= log_barrier if log_barrier < 0 else high >= log_barrier
+        estimates.append(_estimate(int(np.count_nonzero(hit)), paths, steps))
+    return estimates

@@ -54,12 +54,21 @@ def test_price_move_liquidates_and_says_so(explorer):
 
 
 def test_exercises():
+    """q1 is at 10x and q2 after a 20 % fall: the lesson prints the 5x twins and the explorer's
+    questions look at a 50 % rise. By hand: margin 6,000 / 60,000 / 10 = 0.01 BTC, LP =
+    6,000 x 1.005 / (0.01 + 0.1); at 48,000 the 1x long holds 0.1 + 6,000 (1/60,000 - 1/48,000)
+    = 0.075 BTC, worth 3,600 USD."""
+    assert_allclose(lessonA1.q1.answer, 6_000 * 1.005 / 0.11)
     assert lessonA1.q1.check(round(lessonA1.q1.answer, 2)).correct
     linear = Position("long", 60_000, 0.1)
-    wrong = lessonA1.q1.check(liquidation_price(linear, initial_margin(linear, 5), mmr=0.005))
+    wrong = lessonA1.q1.check(liquidation_price(linear, initial_margin(linear, 10), mmr=0.005))
     assert "linear" in wrong.message and not wrong.correct
-    assert_allclose(lessonA1.q2.answer, 12_000)
-    assert "linear twin" in lessonA1.q2.check(9_000).message
+    five = Position("long", 60_000, 6_000, contract="inverse")
+    shown = liquidation_price(five, initial_margin(five, 5), mmr=0.005)
+    assert "5x long of the lesson" in lessonA1.q1.check(round(shown, 2)).message
+    assert_allclose(lessonA1.q2.answer, 3_600)
+    assert "linear twin" in lessonA1.q2.check(4_800).message
+    assert "equity in BTC" in lessonA1.q2.check(0.075).message
     assert lessonA1.q3.check("b").correct
     assert not lessonA1.q3.check("a").correct
     assert lessonA1.q3.check(2).verdict == "info"

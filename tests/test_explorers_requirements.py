@@ -9,7 +9,6 @@ from numpy.testing import assert_allclose
 
 from isomargin_lib import (
     BINANCE_BTCUSDT,
-    CrossAccount,
     IsolatedPosition,
     Position,
     explorers,
@@ -107,6 +106,10 @@ def test_short_in_profit_may_remove_some_margin_and_is_clamped():
     assert_allclose(ex.numbers["margin_change"], -300)
     assert_allclose(ex.numbers["margin"], 2_700)
     assert "at most 300.00 USDT" in ex.status
+    # a short's distance to liquidation is the rise still possible, a positive number
+    lp = ex.numbers["liquidation_price"]
+    assert lp > 54_000
+    assert_allclose(ex.numbers["distance_percent"], 100 * (lp - 54_000) / 54_000)
 
 
 def test_price_beyond_liquidation_shows_liquidated(explorer):
@@ -117,6 +120,10 @@ def test_price_beyond_liquidation_shows_liquidated(explorer):
     assert lp > 56_000
     assert explorer.status.startswith("LIQUIDATED")
     assert 'data-kind="danger"' in explorer.readout.value
+    # the distance readout says "liquidated" instead of a negative number
+    assert explorer.numbers["distance_percent"] == "liquidated"
+    assert explorer.texts["distance_percent"] == "liquidated"
+    assert "-0.00" not in explorer.readout.value
     assert explorer.figure.data[6].x == (0,) and explorer.figure.data[6].y == (56_000,)
     assert list(explorer.figure.data[2].y) == [56_000, 56_000]
     assert explorer.figure.data[2].line.color == plots.COLORS["liquidation"]
@@ -166,14 +173,17 @@ def test_ladder_effective_rate_is_continuous_and_below_the_staircase(ladder):
     assert len(x) == len(staircase)
 
 
-def test_q1_maintenance_margin_of_a_million():
+def test_q1_maintenance_margin_of_two_million():
+    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the tier
+    ladder's guiding question uses 300,000, so the answer is not on screen beforehand."""
     q = lesson05.q1
-    assert q.answer == 1_000_000 * 0.0065 - 950
+    assert q.answer == 2_000_000 * 0.0065 - 950
     assert q.check(q.answer).correct and q.check(f"{q.answer:,.2f}").correct
-    forgot = q.check(6_500)
+    forgot = q.check(13_000)
     assert not forgot.correct and "maintenance amount" in forgot.message
-    assert "first bracket" in q.check(4_000).message
-    assert "bracket below" in q.check(4_950).message
+    assert "first bracket" in q.check(8_000).message
+    assert "bracket below" in q.check(2_000_000 * 0.005 - 50).message
+    assert "2,000,000 x 0.0065 - 950" in q.solution().message
     assert q.check(None).verdict == "info" and q.check([1]).verdict == "info"
 
 
@@ -184,22 +194,38 @@ def test_q2_max_leverage():
     assert "smallest positions" in q.check(125).message
     assert "bracket below" in q.check(75).message
     assert q.check("fifty").verdict == "info"
+    assert "Answer: 50x" in q.solution().message
 
 
-def test_q3_binance_faq_eth_liquidation_price():
-    """Published: 1,153.26 USDT."""
+def _btc_lp_by_hand(eth_mark):
+    """Binance's one-way cross formula for the FAQ's BTC long, written out independently."""
+    wb, q, ep, mmr, cum = 1_535_443.01, 109.488, 32_481.98, 0.025, 16_300
+    eth_q, eth_ep = 3_683.979, 1_456.84
+    tmm1 = eth_q * eth_mark * 0.10 - 135_365
+    upnl1 = eth_q * (eth_mark - eth_ep)
+    return (wb - tmm1 + upnl1 + cum - q * ep) / (q * mmr - q)
+
+
+def test_q3_btc_liquidation_price_after_eth_falls_further():
+    """The lesson works the FAQ's marks through (BTC 26,316.89 published); the question moves
+    ETH to 1,250 so that its answer is not printed before it."""
     q = lesson05.q3
-    assert_allclose(q.answer, 1_153.26, atol=0.005)
-    assert q.check(1_153.26).correct
-    account = CrossAccount(lesson05.WALLET)
-    account.add("BTC", Position("long", 32_481.98, 109.488), mmr=0.025, maintenance_amount=16_300)
-    eth = Position("long", 1_456.84, 3_683.979)
-    no_tmm1 = liquidation_price(eth, lesson05.WALLET, mmr=0.10, maintenance_amount=135_365,
-                                other_pnl=account.unrealized_pnl({"BTC": 31_967.27}))
-    no_upnl1 = liquidation_price(eth, lesson05.WALLET, mmr=0.10, maintenance_amount=135_365,
-                                 other_maintenance=account.maintenance_margin({"BTC": 31_967.27}))
+    assert lesson05.Q3_MARKS == {"BTC": 31_967.27, "ETH": 1_250.0}
+    assert_allclose(_btc_lp_by_hand(1_335.18), 26_316.89, atol=0.005)  # the published number
+    assert_allclose(q.answer, _btc_lp_by_hand(1_250.0))
+    assert abs(q.answer - 26_316.89) > 100
+    assert q.check(round(q.answer, 2)).correct
+    assert "published" in q.check(26_316.89).message
+    btc = Position("long", 32_481.98, 109.488)
+    rule = {"mmr": 0.025, "maintenance_amount": 16_300}
+    others = lesson05.ACCOUNT
+    tmm1 = others.maintenance_margin(lesson05.Q3_MARKS, exclude="BTC")
+    upnl1 = others.unrealized_pnl(lesson05.Q3_MARKS, exclude="BTC")
+    no_tmm1 = liquidation_price(btc, lesson05.WALLET, **rule, other_pnl=upnl1)
+    no_upnl1 = liquidation_price(btc, lesson05.WALLET, **rule, other_maintenance=tmm1)
     assert "TMM1" in q.check(round(no_tmm1, 2)).message
     assert "UPNL1" in q.check(round(no_upnl1, 2)).message
     assert not q.check(round(no_upnl1, 2)).correct
     assert q.check(math.nan).verdict == "info"
-    assert "1,153.26" in q.solution().message
+    assert f"{q.answer:,.2f}" in q.solution().message
+    assert not others.is_liquidated(lesson05.Q3_MARKS)

@@ -20,18 +20,27 @@ ACCOUNT.add("ETH", ETH, mmr=ETH_MMR)
 
 _OTHER_PNL = ETH.pnl(MARKS["ETH"])
 _OTHER_MM = maintenance_margin(ETH, MARKS["ETH"], mmr=ETH_MMR)
+_TIER = BINANCE_BTCUSDT.tier_for(BTC.notional())
+_NUMERATOR = (WALLET - _OTHER_MM + _OTHER_PNL + _TIER.maintenance_amount
+              - BTC.quantity * BTC.entry_price)
+_DENOMINATOR = BTC.quantity * _TIER.mmr - BTC.quantity
 
 q1 = NumericExercise(
     answer=ACCOUNT.liquidation_price("BTC", MARKS),
     unit="USDT",
-    hint_text="Cross mode: WB is the whole wallet, and the other position enters through TMM1 "
-              "(its maintenance margin at its mark) and UPNL1 (its unrealised PnL at its mark). "
-              "Use liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT, other_maintenance=..., "
-              "other_pnl=...), or ACCOUNT.liquidation_price('BTC', MARKS).",
-    solution_text=f"The ETH long has lost {-_OTHER_PNL:,.2f} USDT (UPNL1) and needs "
-                  f"{_OTHER_MM:,.2f} USDT of maintenance margin (TMM1). Both come out of the "
-                  f"{WALLET:,.0f} USDT wallet before anything is left for the BTC long: "
-                  "ACCOUNT.liquidation_price('BTC', MARKS).",
+    hint_text="Use the cross formula for the BTC long (s = +1): WB is the whole wallet, and the "
+              "ETH long enters through TMM1, its maintenance margin at its mark (notional at "
+              f"{MARKS['ETH']:,.0f} x {100 * ETH_MMR:g} %), and UPNL1, its unrealised PnL at its "
+              f"mark. For BTC, MMR = {100 * _TIER.mmr:g} % and cum = "
+              f"{_TIER.maintenance_amount:,.0f} (its bracket).",
+    solution_text=f"The ETH long has lost {-_OTHER_PNL:,.2f} USDT (UPNL1 = {_OTHER_PNL:,.2f}) "
+                  f"and needs {_OTHER_MM:,.2f} USDT of maintenance margin (TMM1). Both come out "
+                  f"of the {WALLET:,.0f} USDT wallet before anything is left for the BTC long: "
+                  f"LP = ({WALLET:,.0f} - {_OTHER_MM:,.2f} + ({_OTHER_PNL:,.2f}) + "
+                  f"{_TIER.maintenance_amount:,.0f} - {BTC.quantity:g} x "
+                  f"{BTC.entry_price:,.0f}) / ({BTC.quantity:g} x {_TIER.mmr:g} - "
+                  f"{BTC.quantity:g}) = {_NUMERATOR:,.2f} / {_DENOMINATOR:,.4f}. "
+                  "In code: ex.ACCOUNT.liquidation_price('BTC', ex.MARKS).",
     mistakes=[
         Mistake(liquidation_price(BTC, initial_margin(BTC, LEVERAGE), tiers=BINANCE_BTCUSDT),
                 "That is the isolated liquidation price, with only the 10x initial margin behind "

@@ -45,7 +45,7 @@ q1 = ChoiceExercise(
               f"{MARGIN:,.0f}, and read 'liquidated' for each mode.",
 )
 
-# Questions 2 and 3: a hedged pair, equal notional, both at 10x, survive +/-20 % together.
+# The lesson's hedged pair (shown worked in the notebook): equal notional, both at 10x, +/-20 %.
 PAIR = {
     "BTC long": IsolatedPosition(Position("long", 60_000, 0.1), 10, tiers=BINANCE_BTCUSDT),
     "ETH short": IsolatedPosition(Position("short", 3_000, 2), 10, mmr=0.005),
@@ -53,46 +53,78 @@ PAIR = {
 MOVE = 20
 SCENARIOS = [shocked_marks(PAIR, -MOVE), shocked_marks(PAIR, MOVE)]
 NEEDED = margin_to_survive(PAIR, SCENARIOS)
-_INITIAL = {n: p.position.notional() / p.leverage for n, p in PAIR.items()}
-_LOSS_ONLY = {n: max(-float(p.pnl(s[n])) for s in SCENARIOS) for n, p in PAIR.items()}
-_CROSS_MM_ONLY = max(sum(float(p.maintenance_margin(s[n])) for n, p in PAIR.items())
-                     for s in SCENARIOS)
+
+# Questions 2 and 3: the same two legs opened at 20x, and a +/-15 % move (not shown worked).
+Q_LEVERAGE, Q_MOVE = 20, 15
+Q_PAIR = {
+    "BTC long": IsolatedPosition(Position("long", 60_000, 0.1), Q_LEVERAGE,
+                                 tiers=BINANCE_BTCUSDT),
+    "ETH short": IsolatedPosition(Position("short", 3_000, 2), Q_LEVERAGE, mmr=0.005),
+}
+Q_SCENARIOS = [shocked_marks(Q_PAIR, -Q_MOVE), shocked_marks(Q_PAIR, Q_MOVE)]
+Q_NEEDED = margin_to_survive(Q_PAIR, Q_SCENARIOS)
+_INITIAL = {n: p.position.notional() / p.leverage for n, p in Q_PAIR.items()}
+_LOSS_ONLY = {n: max(-float(p.pnl(s[n])) for s in Q_SCENARIOS) for n, p in Q_PAIR.items()}
+_CROSS_MM_ONLY = max(sum(float(p.maintenance_margin(s[n])) for n, p in Q_PAIR.items())
+                     for s in Q_SCENARIOS)
+
+
+def _worst(name):
+    """(loss, maintenance margin) of one leg in the scenario where it loses most."""
+    leg = Q_PAIR[name]
+    marks = min(Q_SCENARIOS, key=lambda s: float(leg.pnl(s[name])))
+    return -float(leg.pnl(marks[name])), float(leg.maintenance_margin(marks[name]))
+
+
+_LEG_LINES = "; ".join(
+    f"{name}: loss {loss:,.2f} + maintenance margin {mm:,.2f} = {loss + mm:,.2f} USDT "
+    f"(more than its {_INITIAL[name]:,.2f} initial margin)"
+    for name, (loss, mm) in ((n, _worst(n)) for n in Q_PAIR))
 
 q2 = NumericExercise(
-    answer=NEEDED.isolated,
+    answer=Q_NEEDED.isolated,
     unit="USDT",
-    hint_text=f"In isolated mode each leg stands alone. The long must survive a {MOVE} % fall, "
-              f"the short a {MOVE} % rise: each needs its loss plus its maintenance margin at "
+    hint_text=f"In isolated mode each leg stands alone. The long must survive a {Q_MOVE} % fall, "
+              f"the short a {Q_MOVE} % rise: each needs its loss plus its maintenance margin at "
               "that price (and at least its initial margin). Add the two.",
-    solution_text="margin_to_survive(PAIR, SCENARIOS).isolated: for each leg, "
-                  "max(initial margin, loss + maintenance margin in its worst scenario), summed.",
+    solution_text=f"{_LEG_LINES}. Together {Q_NEEDED.isolated:,.2f} USDT: with exactly this "
+                  "much the losing leg sits on its liquidation price, with any more it "
+                  "survives. In code: margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).isolated.",
     mistakes=[
-        Mistake(sum(_INITIAL.values()), "That is only the initial margin of the two legs. At "
-                "10x each leg has about 10 % of room, so a 20 % move liquidates one of them."),
+        Mistake(sum(_INITIAL.values()), f"That is only the initial margin of the two legs. At "
+                f"{Q_LEVERAGE}x each leg has about {100 / Q_LEVERAGE:g} % of room, so a "
+                f"{Q_MOVE} % move liquidates one of them."),
         Mistake(sum(_LOSS_ONLY.values()), "Almost: the margin must also cover the maintenance "
                 "margin at the worst price, not only the loss."),
-        Mistake(NEEDED.per_position["BTC long"], "That is one leg. The other leg needs its own "
-                "margin too: in isolated mode the long's profit cannot help the short."),
-        Mistake(NEEDED.per_position["ETH short"], "That is one leg. The other leg needs its own "
-                "margin too: in isolated mode the short's profit cannot help the long."),
+        Mistake(Q_NEEDED.per_position["BTC long"], "That is one leg. The other leg needs its "
+                "own margin too: in isolated mode the long's profit cannot help the short."),
+        Mistake(Q_NEEDED.per_position["ETH short"], "That is one leg. The other leg needs its "
+                "own margin too: in isolated mode the short's profit cannot help the long."),
+        Mistake(NEEDED.isolated, f"That is the lesson's example (10x, {MOVE} %). Here the legs "
+                f"are at {Q_LEVERAGE}x and the move is {Q_MOVE} %."),
     ],
 )
 
 q3 = NumericExercise(
-    answer=NEEDED.cross,
+    answer=Q_NEEDED.cross,
     unit="USDT",
     hint_text="In cross mode one wallet backs both legs: whatever the long loses, the short "
               "gains. What is the least the exchange asks for to open the pair at all?",
-    solution_text="margin_to_survive(PAIR, SCENARIOS).cross: the losses cancel, so the wallet "
-                  "only has to cover the maintenance margins, which is less than the initial "
-                  "margin both legs need to open. The initial margin decides.",
+    solution_text=f"The losses cancel, so the wallet only has to cover the maintenance margins "
+                  f"(at most {_CROSS_MM_ONLY:,.2f} USDT), which is less than the initial margin "
+                  f"both legs need to open at {Q_LEVERAGE}x: "
+                  + " + ".join(f"{m:,.2f}" for m in _INITIAL.values())
+                  + f" = {sum(_INITIAL.values()):,.2f} USDT. The initial margin decides. In code: "
+                  "margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).cross.",
     mistakes=[
-        Mistake(NEEDED.isolated, "That is the isolated answer. In cross mode the winning leg's "
-                "profit pays for the losing leg's loss."),
+        Mistake(Q_NEEDED.isolated, "That is the isolated answer. In cross mode the winning "
+                "leg's profit pays for the losing leg's loss."),
         Mistake(_CROSS_MM_ONLY, "That keeps the pair out of liquidation, but the exchange needs "
                 "the initial margin of both legs to open them in the first place."),
         Mistake(_INITIAL["BTC long"], "That opens only one leg: each leg needs its initial "
                 "margin, in cross mode too."),
+        Mistake(NEEDED.cross, f"That is the lesson's example, at 10x. At {Q_LEVERAGE}x the "
+                "initial margin is smaller."),
     ],
 )
 

@@ -7,31 +7,38 @@ from .._margin import liquidation_price, maintenance_margin
 from .._tiers import BINANCE_BTCUSDT
 from ._base import Mistake, NumericExercise, label_questions
 
-# q1: a 1,000,000 USDT BTCUSDT position (20 BTC at 50,000 USDT).
+# q1: a 2,000,000 USDT BTCUSDT position (40 BTC at 50,000 USDT).
 _PRICE = 50_000
-_POSITION = Position("long", _PRICE, 20)
+_POSITION = Position("long", _PRICE, 40)
+_Q1_NOTIONAL = _POSITION.notional()
 _TIER = BINANCE_BTCUSDT.tier_for(_POSITION.notional())
-_FIRST, _SECOND = BINANCE_BTCUSDT[0], BINANCE_BTCUSDT[1]
+_FIRST = BINANCE_BTCUSDT[0]
+_BELOW = BINANCE_BTCUSDT[BINANCE_BTCUSDT.tiers.index(_TIER) - 1]
 
 q1 = NumericExercise(
     answer=maintenance_margin(_POSITION, _PRICE, tiers=BINANCE_BTCUSDT),
     unit="USDT",
-    hint_text="Find the bracket that contains a notional of 1,000,000 USDT in the table, then "
-              "compute notional x maintenance margin rate - maintenance amount.",
-    solution_text="1,000,000 USDT lies in the bracket 600,000 to 3,000,000 (0.65 %, maintenance "
-                  "amount 950): 1,000,000 x 0.0065 - 950. In code: maintenance_margin("
-                  "Position('long', 50_000, 20), 50_000, tiers=BINANCE_BTCUSDT).",
+    hint_text=f"Find the bracket that contains a notional of {_Q1_NOTIONAL:,.0f} USDT in the "
+              "table, then compute notional x maintenance margin rate - maintenance amount.",
+    solution_text=f"{_Q1_NOTIONAL:,.0f} USDT lies in the bracket {_TIER.floor:,.0f} to "
+                  f"{_TIER.cap:,.0f} ({100 * _TIER.mmr:g} %, maintenance amount "
+                  f"{_TIER.maintenance_amount:,.0f}): {_Q1_NOTIONAL:,.0f} x {_TIER.mmr:g} - "
+                  f"{_TIER.maintenance_amount:,.0f}. In code: maintenance_margin("
+                  f"Position('long', {_PRICE:_}, {_POSITION.quantity:g}), {_PRICE:_}, "
+                  "tiers=BINANCE_BTCUSDT).",
     mistakes=[
         Mistake(maintenance_margin(_POSITION, _PRICE, mmr=_TIER.mmr),
                 "You used the right rate but forgot to subtract the bracket's maintenance "
                 "amount, which keeps the maintenance margin continuous across brackets."),
         Mistake(maintenance_margin(_POSITION, _PRICE, mmr=_FIRST.mmr),
-                "That is the first bracket's rate (for positions below 50,000 USDT). A "
-                "1,000,000 USDT position is in a higher bracket, with a higher rate."),
-        Mistake(maintenance_margin(_POSITION, _PRICE, mmr=_SECOND.mmr,
-                                   maintenance_amount=_SECOND.maintenance_amount),
-                "That is the bracket below (50,000 to 600,000 USDT). Look for the bracket "
-                "whose floor is at or below 1,000,000 and whose cap is above it."),
+                f"That is the first bracket's rate (for positions below {_FIRST.cap:,.0f} "
+                f"USDT). A {_Q1_NOTIONAL:,.0f} USDT position is in a higher bracket, with a "
+                "higher rate."),
+        Mistake(maintenance_margin(_POSITION, _PRICE, mmr=_BELOW.mmr,
+                                   maintenance_amount=_BELOW.maintenance_amount),
+                f"That is the bracket below ({_BELOW.floor:,.0f} to {_BELOW.cap:,.0f} USDT). "
+                f"Look for the bracket whose floor is at or below {_Q1_NOTIONAL:,.0f} and "
+                "whose cap is above it."),
     ],
 )
 
@@ -42,6 +49,7 @@ _Q2_INDEX = BINANCE_BTCUSDT.tiers.index(BINANCE_BTCUSDT.tier_for(_NOTIONAL))
 q2 = NumericExercise(
     answer=BINANCE_BTCUSDT.tier_for(_NOTIONAL).max_leverage,
     unit="x",
+    fmt="{:g}",
     hint_text="Which bracket contains 5,000,000 USDT? Its 'maximum leverage' column is the "
               "answer. You can also ask the library: BINANCE_BTCUSDT.tier_for(5_000_000).",
     solution_text="5,000,000 USDT lies in the bracket 3,000,000 to 12,000,000, whose maximum "
@@ -70,32 +78,46 @@ _account.add("ETH", _ETH, **_ETH_RULE)
 _TMM1 = _account.maintenance_margin(MARKS, exclude="ETH")
 _UPNL1 = _account.unrealized_pnl(MARKS, exclude="ETH")
 
+# q3 is the BTC liquidation price after ETH has fallen further: the lesson works through the
+# published marks step by step, so the question uses a new ETH mark.
+Q3_MARKS = {"BTC": MARKS["BTC"], "ETH": 1_250.00}
+_TMM1_BTC = _account.maintenance_margin(Q3_MARKS, exclude="BTC")
+_UPNL1_BTC = _account.unrealized_pnl(Q3_MARKS, exclude="BTC")
+_BTC_ARGS = {**_BTC_RULE, "other_maintenance": _TMM1_BTC, "other_pnl": _UPNL1_BTC}
+
 q3 = NumericExercise(
-    answer=_account.liquidation_price("ETH", MARKS),
+    answer=_account.liquidation_price("BTC", Q3_MARKS),
     unit="USDT",
-    hint_text="Use LP = (WB - TMM1 + UPNL1 + cum - Q*EP) / (Q*MMR - Q) for the ETH long, where "
-              "TMM1 and UPNL1 are the maintenance margin and unrealised PnL of the OTHER "
-              "position (BTC) at its mark price.",
-    solution_text="TMM1 = BTC notional at its mark x 2.5 % - 16,300; UPNL1 = 109.488 x (31,967.27 "
-                  "- 32,481.98). Then LP = (1,535,443.01 - TMM1 + UPNL1 + 135,365 - 3,683.979 x "
-                  "1,456.84) / (3,683.979 x 0.10 - 3,683.979). In code: "
-                  "account.liquidation_price('ETH', marks).",
+    hint_text="Use LP = (WB - TMM1 + UPNL1 + cum - Q*EP) / (Q*MMR - Q) for the BTC long, where "
+              "TMM1 and UPNL1 are now the maintenance margin and unrealised PnL of the OTHER "
+              f"position (ETH) at its new mark, {Q3_MARKS['ETH']:,.2f}.",
+    solution_text=f"TMM1 = ETH notional at {Q3_MARKS['ETH']:,.2f} x 10 % - 135,365 = "
+                  f"{_TMM1_BTC:,.2f}; UPNL1 = 3,683.979 x ({Q3_MARKS['ETH']:,.2f} - 1,456.84) = "
+                  f"{_UPNL1_BTC:,.2f}. Then LP = (1,535,443.01 - TMM1 + UPNL1 + 16,300 - 109.488 "
+                  "x 32,481.98) / (109.488 x 0.025 - 109.488). In code: "
+                  "ex.ACCOUNT.liquidation_price('BTC', ex.Q3_MARKS).",
     mistakes=[
-        Mistake(liquidation_price(_ETH, WALLET, **_ETH_RULE, other_pnl=_UPNL1),
-                "You forgot TMM1: in cross margin the BTC position's maintenance margin also "
-                "uses the shared wallet, so ETH has less room."),
-        Mistake(liquidation_price(_ETH, WALLET, **_ETH_RULE, other_maintenance=_TMM1),
-                "You forgot UPNL1: the BTC position's unrealised loss also eats into the "
+        Mistake(_account.liquidation_price("BTC", MARKS),
+                "That is the published BTC liquidation price, with ETH still at 1,335.18. ETH "
+                "has fallen further: its bigger loss (UPNL1) and its maintenance margin at the "
+                "new mark (TMM1) change the BTC price."),
+        Mistake(liquidation_price(_BTC, WALLET, **_BTC_RULE, other_pnl=_UPNL1_BTC),
+                "You forgot TMM1: in cross margin the ETH position's maintenance margin also "
+                "uses the shared wallet, so BTC has less room."),
+        Mistake(liquidation_price(_BTC, WALLET, **_BTC_RULE, other_maintenance=_TMM1_BTC),
+                "You forgot UPNL1: the ETH position's unrealised loss also eats into the "
                 "shared wallet."),
-        Mistake(liquidation_price(_ETH, WALLET, **_ETH_RULE),
-                "You treated ETH as if it were alone (isolated, with the whole wallet as "
-                "margin): in cross margin the BTC position's maintenance margin (TMM1) and "
+        Mistake(liquidation_price(_BTC, WALLET, **_BTC_RULE),
+                "You treated BTC as if it were alone (isolated, with the whole wallet as "
+                "margin): in cross margin the ETH position's maintenance margin (TMM1) and "
                 "unrealised PnL (UPNL1) count too."),
-        Mistake(liquidation_price(_ETH, WALLET, mmr=_ETH_RULE["mmr"], other_maintenance=_TMM1,
-                                  other_pnl=_UPNL1),
-                "You forgot ETH's maintenance amount (cum = 135,365), which is added to the "
+        Mistake(liquidation_price(_BTC, WALLET, mmr=_BTC_RULE["mmr"], other_maintenance=_TMM1_BTC,
+                                  other_pnl=_UPNL1_BTC),
+                "You forgot BTC's maintenance amount (cum = 16,300), which is added to the "
                 "balance in the numerator."),
     ],
 )
+
+ACCOUNT = _account
 
 label_questions(globals())

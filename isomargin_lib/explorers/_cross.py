@@ -88,8 +88,6 @@ def cross_vs_isolated(entry_price: float = 60_000, quantity: float = 0.1) -> Exp
         else:
             status, kind = "Neither position is liquidated at this price.", "ok"
 
-        def distance(lp):
-            return None if lp is None else 100 * (lp / price - 1)
 
         return Frame(
             traces={
@@ -105,10 +103,11 @@ def cross_vs_isolated(entry_price: float = 60_000, quantity: float = 0.1) -> Exp
                 Reading("isolated_liquidation_price", "Isolated liquidation price (USDT)",
                         iso_lp),
                 Reading("cross_liquidation_price", "Cross liquidation price (USDT)", cross_lp),
-                Reading("isolated_distance_percent", "Isolated: move to liquidation (%)",
-                        distance(iso_lp)),
-                Reading("cross_distance_percent", "Cross: move to liquidation (%)",
-                        distance(cross_lp)),
+                _distance_reading("isolated_distance_percent",
+                                  "Isolated: price fall to liquidation (%)",
+                                  fall_to_liquidation(iso_lp, price, iso_dead)),
+                _distance_reading("cross_distance_percent", "Cross: price fall to liquidation (%)",
+                                  fall_to_liquidation(cross_lp, price, cross_dead)),
                 Reading("isolated_equity", "Isolated equity now (USDT)", iso_now),
                 Reading("cross_equity", "Cross equity now (USDT)", cross_now),
                 Reading("isolated_at_risk", "Isolated: wallet at risk (USDT)", isolated.margin),
@@ -124,6 +123,30 @@ def cross_vs_isolated(entry_price: float = 60_000, quantity: float = 0.1) -> Exp
         "move": slider("Price move (%)", 0, -60, 40, 0.5, fmt=".1f"),
     }
     return Explorer(controls, fig, compute)
+
+
+LIQUIDATED = "liquidated"
+
+
+def fall_to_liquidation(liquidation, price, liquidated, sign=1):
+    """Distance to liquidation as a positive percentage in the adverse direction (a fall for
+    a long, ``sign=1``; a rise for a short, ``sign=-1``): how far the price can still move
+    against the position. ``"liquidated"`` once it has happened; None when no positive price
+    liquidates the position."""
+    if liquidated:
+        return LIQUIDATED
+    if liquidation is None:
+        return None
+    return _no_negative_zero(100 * sign * (price - liquidation) / price)
+
+
+def _distance_reading(key, label, value):
+    return Reading(key, label, value, "{}" if value == LIQUIDATED else "{:,.2f}")
+
+
+def _no_negative_zero(value: float, decimals: int = 2) -> float:
+    """``value`` with anything that would print as "-0.00" turned into 0.0."""
+    return 0.0 if abs(value) < 0.5 * 10 ** -decimals else float(value)
 
 
 # The lesson 04 portfolio: (name, side, entry price, leverage, beta, maintenance rule).
@@ -164,8 +187,11 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
     the market; "same for all"), ``wallet`` (USDT), ``margin`` (isolated margin per position,
     USDT; also sets each position's size at its leverage) and ``mode`` (which bars to show).
     Figure traces: 0 isolated change per position, 1 cross change per position (left panel;
-    last category "rest of the wallet"); 2 isolated and 3 cross wallet left, 4 wallet before
-    (right panel).
+    last category "rest of the wallet": what a cross liquidation takes on top of the positions'
+    own losses, above zero when the positions lost more than the wallet and the insurance fund
+    pays the deficit); 2 isolated and 3 cross wallet left, 4 wallet before (right panel).
+    Readouts ``isolated_change`` and ``cross_change``: the wallet's gain (+) or loss (−), the
+    same sign as the bars.
     """
     names = [row[0] for row in spec]
     categories = [*names, "rest of the wallet"]
@@ -195,11 +221,15 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
         right_top = 1.1 * (wallet + sum(swing))
 
         def bars(outcome):
-            y = [outcome.change[n] for n in names] + [-outcome.forfeited]
+            y = [_no_negative_zero(v) for v in
+                 [*(outcome.change[n] for n in names), -outcome.forfeited]]
             dead = [n in outcome.liquidated for n in names] + [outcome.forfeited != 0]
             text = ["liquidated" if d else "" for d in dead]
-            if outcome.forfeited < 0:  # a gap below zero equity: the exchange's fund pays
-                text[-1] = "deficit paid by insurance fund"
+            if outcome.forfeited < 0:
+                # The positions lost more than the whole wallet; the exchange's insurance fund
+                # pays the deficit, so this bar is above zero. It is not a gain: the bars still
+                # add up to minus the whole wallet.
+                text[-1] = "insurance fund pays: not a gain"
             return {"y": y, "text": text,
                     "marker.pattern.shape": ["x" if d else "" for d in dead]}
 
@@ -228,8 +258,10 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
         return Frame(
             traces=traces,
             readings=[
-                Reading("isolated_loss", "Isolated: total loss, − is a gain (USDT)", iso.loss),
-                Reading("cross_loss", "Cross: total loss, − is a gain (USDT)", cross.loss),
+                Reading("isolated_change", "Isolated: gain (+) or loss (−) (USDT)",
+                        _no_negative_zero(-iso.loss)),
+                Reading("cross_change", "Cross: gain (+) or loss (−) (USDT)",
+                        _no_negative_zero(-cross.loss)),
                 Reading("isolated_liquidated", "Isolated: liquidated", _names(iso.liquidated),
                         "{}"),
                 Reading("cross_liquidated", "Cross: liquidated", _names(cross.liquidated), "{}"),

@@ -13,6 +13,7 @@ from .._contracts import Position
 from .._margin import liquidation_price
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
 from ._base import STYLE, Explorer, Frame, Reading, slider
+from ._cross import _distance_reading, fall_to_liquidation
 
 
 def _liquidation_curve(position: Position, margins, tiers: MarginTiers) -> np.ndarray:
@@ -95,9 +96,8 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
             account.remove_margin(-applied, price)
         liquidation = account.liquidation_price()
         liquidated = account.is_liquidated(price)
-        distance = None
-        if liquidation is not None:
-            distance = 100 * position.sign * (price - liquidation) / price
+        # Positive in the adverse direction; "liquidated" once it has happened.
+        distance = fall_to_liquidation(liquidation, price, liquidated, position.sign)
 
         shown = (margins >= initial - max_removed - 1e-9) & (margins <= initial + max_added + 1e-9)
         allowed = shown & (margins >= initial - removable_before - 1e-9)
@@ -128,9 +128,9 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
             kind = "ok"
         else:
             way = "fall" if long else "rise"
-            status = (f"Liquidation at {liquidation:,.2f} USDT: a {abs(distance):.2f} % {way} "
+            status = (f"Liquidation at {liquidation:,.2f} USDT: a {distance:.2f} % {way} "
                       "from the current price.")
-            kind = "ok" if abs(distance) >= 10 else "warning"
+            kind = "ok" if distance >= 10 else "warning"
         return Frame(
             traces={
                 0: {"x": x[allowed], "y": curve[allowed]},
@@ -145,8 +145,8 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
                 Reading("margin", "Isolated margin (USDT)", account.margin),
                 Reading("margin_change", "Margin change applied (USDT)", applied),
                 Reading("liquidation_price", "Liquidation price (USDT)", liquidation),
-                Reading("distance_percent", f"Price {'fall' if long else 'rise'} to "
-                        "liquidation (%)", distance),
+                _distance_reading("distance_percent", f"Price {'fall' if long else 'rise'} "
+                                  "to liquidation (%)", distance),
                 Reading("max_removable", "Most you could remove now (USDT)",
                         account.max_removable_margin(price)),
             ],

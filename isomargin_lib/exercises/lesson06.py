@@ -1,0 +1,113 @@
+"""Lesson 06 exercises: size a position from the risk and the stop; the highest leverage at
+which the stop still fires before liquidation; what a stop does not guarantee."""
+
+from .._risk import position_size
+from .._tiers import BINANCE_BTCUSDT
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
+
+# q1: capital 20,000 USDT, 1 % risk, long at 60,000 USDT with a stop 2 % below, at 10x.
+CAPITAL, RISK, ENTRY, LEVERAGE = 20_000, 0.01, 60_000, 10
+STOP = ENTRY * (1 - 0.02)
+_SIZED = position_size(CAPITAL, RISK, ENTRY, STOP, side="long", leverage=LEVERAGE,
+                       tiers=BINANCE_BTCUSDT)
+
+q1 = NumericExercise(
+    answer=_SIZED.quantity,
+    unit="BTC",
+    fmt="{:,.5f}",
+    rtol=1e-3,
+    close_rtol=0.02,
+    atol=1e-6,
+    hint_text="First the amount at risk: 1 % of the capital. At the stop, each BTC of the "
+              "position loses entry - stop USDT. How many BTC lose exactly the amount at risk? "
+              "(Does the leverage appear anywhere in that question?)",
+    solution_text=f"Risk amount = 1 % x {CAPITAL:,} = {_SIZED.risk_amount:,.0f} USDT; the stop "
+                  f"is {_SIZED.stop_distance:,.0f} USDT below the entry; size = "
+                  f"{_SIZED.risk_amount:,.0f} / {_SIZED.stop_distance:,.0f}. The leverage only "
+                  f"sets the margin: {_SIZED.notional:,.0f} / {LEVERAGE} = {_SIZED.margin:,.0f} "
+                  "USDT. In code: position_size(20_000, 0.01, 60_000, 58_800, side='long', "
+                  "leverage=10).quantity.",
+    mistakes=[
+        Mistake(_SIZED.quantity * LEVERAGE,
+                "You multiplied by the leverage. The size comes from the risk and the stop "
+                "alone: with this size the stop would lose 10 % of the capital, not 1 %. "
+                "Leverage only decides how much margin the position ties up."),
+        Mistake(CAPITAL * LEVERAGE / ENTRY,
+                "That is the whole capital at 10x: the biggest position the account could "
+                "open, not the one that risks 1 %."),
+        Mistake(_SIZED.risk_amount / ENTRY,
+                "You divided the risk amount by the price, so the whole position would have "
+                "to go to zero to lose it. Divide by the loss per BTC at the stop instead."),
+        Mistake(_SIZED.risk_amount * LEVERAGE / ENTRY,
+                "You used 1 % of the capital as margin at 10x. Then the stop would lose only "
+                "a fifth of the amount you meant to risk: size from the loss at the stop, "
+                "not from the margin."),
+    ],
+)
+
+# q2: the same trade, but a stop 3 % below the entry: the highest whole leverage at which the
+# stop still fires before the liquidation price.
+STOP_3 = ENTRY * (1 - 0.03)
+
+
+def _stop_fires(leverage: int) -> bool:
+    return position_size(CAPITAL, RISK, ENTRY, STOP_3, side="long", leverage=leverage,
+                         tiers=BINANCE_BTCUSDT).stop_before_liquidation
+
+
+_MAX_ALLOWED = int(BINANCE_BTCUSDT.tier_for(CAPITAL * RISK / (ENTRY - STOP_3) * ENTRY)
+                   .max_leverage)
+_HIGHEST = max(lev for lev in range(1, _MAX_ALLOWED + 1) if _stop_fires(lev))
+_NAIVE = int(ENTRY / (ENTRY - STOP_3))  # 1 / stop distance: ignores the maintenance margin
+
+q2 = NumericExercise(
+    answer=_HIGHEST,
+    unit="x",
+    fmt="{:.0f}",
+    atol=0.0,
+    rtol=1e-9,
+    close_rtol=0.0,
+    hint_text="A long at leverage L is liquidated after a fall of a little less than 1/L (the "
+              "maintenance margin is kept back). Try leverages in the explorer with a 3 % stop, "
+              "or loop over whole leverages with position_size(...).stop_before_liquidation.",
+    solution_text="The fall to liquidation must be larger than the 3 % stop. In code: "
+                  "max(lev for lev in range(1, 101) if position_size(20_000, 0.01, 60_000, "
+                  "58_200, side='long', leverage=lev, tiers=BINANCE_BTCUSDT)"
+                  ".stop_before_liquidation). Leave more room still in practice: slippage and "
+                  "gaps.",
+    mistakes=[
+        Mistake(_HIGHEST + 1,
+                f"At {_HIGHEST + 1}x the liquidation price is just above the stop: the position "
+                "is liquidated first. Leverages are whole numbers here: round down, not to the "
+                "nearest."),
+        Mistake(_NAIVE,
+                f"At {_NAIVE}x the margin runs out (bankruptcy) near a 3 % fall, but the "
+                "exchange liquidates earlier, when equity reaches the maintenance margin."),
+    ],
+)
+
+q3 = ChoiceExercise(
+    options={
+        "a": "Nothing: a stop placed before the liquidation price always limits the loss to the "
+             "risk amount",
+        "b": "In a fast market or a gap the stop fills beyond its price: the loss is bigger than "
+             "planned, and a stop too close to the liquidation price may be overtaken by it",
+        "c": "Raising the leverage protects the stop, because the margin is smaller",
+        "d": "With isolated margin a stop is not needed: the loss is capped at the margin anyway",
+    },
+    answer="b",
+    explanations={
+        "a": "A stop-market order becomes a market order when its price is touched, and fills at "
+             "the next available price. In a gap or a crash that can be well past the stop.",
+        "b": "A stop is a trigger, not a guaranteed price. Leave room between the stop and the "
+             "liquidation price, and expect fees and slippage on top of the planned loss.",
+        "c": "It is the other way round: higher leverage means less margin, so the liquidation "
+             "price moves towards the entry and can overtake the stop.",
+        "d": "Without a stop the loss is the whole margin, which at low leverage is a large part "
+             "of the capital. The cap protects the rest of the account, not this trade.",
+    },
+    hint_text="What kind of order does a stop become when its price is touched, and at what "
+              "price does that order fill when the market jumps?",
+)
+
+label_questions(globals())

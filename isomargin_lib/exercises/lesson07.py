@@ -1,0 +1,118 @@
+"""Lesson 07 exercises: the probability of liquidation within a week at 20x; why doubling the
+leverage more than doubles it; what to do when volatility doubles."""
+
+import math
+
+from .._contracts import Position
+from .._margin import bankruptcy_price, initial_margin, liquidation_price
+from .._paths import log_step_moments
+from .._risk import _normal_cdf, barrier_hit_probability, liquidation_probability
+from .._tiers import BINANCE_BTCUSDT
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
+
+ENTRY, VOLATILITY, HORIZON = 60_000, 0.6, 7
+
+
+def probability(leverage, volatility=VOLATILITY, horizon=HORIZON, quantity=0.25) -> float:
+    """Closed-form probability (%) that an isolated long of ``quantity`` BTC at ``ENTRY``,
+    opened at ``leverage`` with Binance's BTCUSDT brackets, is liquidated within ``horizon``
+    days (GBM, no drift)."""
+    position = Position("long", ENTRY, quantity)
+    margin = initial_margin(position, leverage, tiers=BINANCE_BTCUSDT)
+    return 100 * liquidation_probability(position, margin, volatility=volatility,
+                                         horizon_days=horizon, tiers=BINANCE_BTCUSDT)
+
+
+# q1: an isolated long of 0.25 BTC at 60,000 USDT, 20x, 60 % volatility, 7 days.
+_LONG = Position("long", ENTRY, 0.25)
+_MARGIN = initial_margin(_LONG, 20, tiers=BINANCE_BTCUSDT)
+_LP = liquidation_price(_LONG, _MARGIN, tiers=BINANCE_BTCUSDT)
+_MEAN, _STD = log_step_moments(0.0, VOLATILITY, HORIZON)
+_ENDS_BELOW = 100 * _normal_cdf((math.log(_LP / ENTRY) - _MEAN) / _STD)
+_BANKRUPT = 100 * barrier_hit_probability(ENTRY, bankruptcy_price(_LONG, _MARGIN),
+                                          volatility=VOLATILITY, horizon_days=HORIZON)
+
+q1 = NumericExercise(
+    answer=probability(20),
+    unit="%",
+    rtol=0.02,
+    close_rtol=0.08,
+    hint_text="Build the position and its margin, then ask the library: "
+              "liquidation_probability(position, margin, volatility=0.6, horizon_days=7, "
+              "tiers=BINANCE_BTCUSDT). Or read it from the explorer at 20x, 60 %, 7 days (the "
+              "probability depends on the leverage, not on the size, in this bracket).",
+    solution_text="position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
+                  "20, tiers=BINANCE_BTCUSDT); 100 * liquidation_probability(position, margin, "
+                  "volatility=0.6, horizon_days=7, tiers=BINANCE_BTCUSDT). A Monte Carlo "
+                  "estimate within a standard error or two is fine too.",
+    mistakes=[
+        Mistake(_ENDS_BELOW,
+                "That is the probability that the price ENDS the week below the liquidation "
+                "price. But the position is liquidated the first time the price touches it, "
+                "even if the price comes back later: the touch probability is about twice as "
+                "large (reflection principle)."),
+        Mistake(_BANKRUPT,
+                "You used the bankruptcy price as the barrier. The exchange liquidates earlier, "
+                "at the liquidation price, where the maintenance margin is still left."),
+    ],
+)
+
+_P5, _P10, _P20 = probability(5), probability(10), probability(20)
+
+q2 = ChoiceExercise(
+    options={
+        "a": "The exchange charges a higher maintenance margin rate at 20x",
+        "b": "The liquidation price comes twice as close, and a random price path reaches a "
+             "nearer level much more often: the chance grows like the tail of a bell curve, not "
+             "in proportion to the distance",
+        "c": "At 20x the loss at liquidation is twice as large",
+        "d": "It does not: the probability exactly doubles",
+    },
+    answer="b",
+    explanations={
+        "a": "Both positions are in the same bracket, with the same maintenance rate. What "
+             "changes is the distance to the liquidation price, roughly 1/leverage.",
+        "b": f"At 60 % volatility over 7 days: {_P5:.1f} % at 5x, {_P10:.1f} % at 10x, "
+             f"{_P20:.1f} % at 20x. Halving the distance when it is a few typical moves away "
+             "multiplies the chance many times; it only saturates near 100 %.",
+        "c": "With the same margin the loss at liquidation is the same: the whole margin. What "
+             "changes is how likely that loss is.",
+        "d": f"Compute it: {_P10:.1f} % at 10x but {_P20:.1f} % at 20x, and {_P5:.1f} % at 5x. "
+             "The probability is not proportional to the leverage.",
+    },
+    hint_text="Set the explorer to 60 % and 7 days, then read the closed-form probability at "
+              "5x, 10x and 20x.",
+)
+
+_P10_LOW = probability(10, volatility=0.4)
+_P5_HIGH = probability(5, volatility=0.8)
+_P10_HIGH_SHORT = probability(10, volatility=0.8, horizon=HORIZON / 2)
+_P10_HIGH = probability(10, volatility=0.8)
+
+q3 = ChoiceExercise(
+    options={
+        "a": "Halve the leverage: the distance to liquidation doubles, in step with the "
+             "typical move",
+        "b": "Hold the position for half as long",
+        "c": "Nothing: with isolated margin the loss is capped, so volatility does not matter",
+        "d": "Double the leverage to make the trade worth the extra risk",
+    },
+    answer="a",
+    explanations={
+        "a": f"What matters is the distance to liquidation measured in typical moves. At 10x "
+             f"and 40 % volatility the chance over 7 days is {_P10_LOW:.1f} %; at 80 % it "
+             f"would be {_P10_HIGH:.1f} %; at 5x and 80 % it is back to {_P5_HIGH:.1f} %.",
+        "b": f"The typical move grows like the square root of time: halving the horizon only "
+             f"divides it by 1.41. At 10x, 80 % volatility and 3.5 days the chance is still "
+             f"{_P10_HIGH_SHORT:.1f} % (against {_P10_LOW:.1f} % at 40 % over 7 days).",
+        "c": "The cap limits how much you lose when liquidated; volatility decides how often "
+             f"it happens: {_P10_LOW:.1f} % at 40 % volatility against {_P10_HIGH:.1f} % at "
+             "80 %, both at 10x over 7 days.",
+        "d": "Doubling the leverage halves the distance to liquidation just when the typical "
+             "move has doubled: the chance of liquidation jumps.",
+    },
+    hint_text="The typical move over the horizon is volatility x sqrt(days / 365); the distance "
+              "to liquidation is about 1/leverage. Which change keeps their ratio?",
+)
+
+label_questions(globals())

@@ -1,0 +1,82 @@
+"""Lesson 09 exercises: the margin a beta-hedged pair needs in each mode, and when cross is
+the worse choice."""
+
+from .._accounts import compare_shock, margin_to_survive, shocked_marks
+from ..explorers._hedging import hedged_pair_positions
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
+
+# Questions 1 and 2: ETH moves 1.3 times the market; the short is sized 0.75 of the long.
+HEDGE_RATIO, BETA, LEVERAGE, MOVE = 0.75, 1.3, 10, 30
+PAIR = hedged_pair_positions(HEDGE_RATIO, LEVERAGE)
+BETAS = {"BTC long": 1.0, "ETH short": BETA}
+SCENARIOS = [shocked_marks(PAIR, -MOVE, betas=BETAS), shocked_marks(PAIR, MOVE, betas=BETAS)]
+NEEDED = margin_to_survive(PAIR, SCENARIOS)
+_INITIAL = {n: p.margin for n, p in PAIR.items()}
+_NO_BETA = margin_to_survive(PAIR, [shocked_marks(PAIR, -MOVE), shocked_marks(PAIR, MOVE)])
+
+q1 = NumericExercise(
+    answer=NEEDED.isolated,
+    unit="USDT",
+    hint_text=f"Each isolated leg must survive its own worst case: the long a {MOVE} % fall, "
+              f"the short a rise of {BETA:g} x {MOVE} % in ETH. Each needs its loss plus its "
+              "maintenance margin there (at least its initial margin). Add the legs.",
+    solution_text="margin_to_survive(PAIR, SCENARIOS).isolated, with SCENARIOS the market at "
+                  f"-{MOVE} % and +{MOVE} % and ETH moving {BETA:g} times the market.",
+    mistakes=[
+        Mistake(sum(_INITIAL.values()), "That is only the initial margin of the two legs: at "
+                f"{LEVERAGE}x each leg has about {100 / LEVERAGE:g} % of room."),
+        Mistake(_NO_BETA.isolated, "That treats ETH as moving exactly like BTC. Here ETH "
+                f"moves {BETA:g} times the market, so the short loses more when it rises."),
+        Mistake(NEEDED.per_position["BTC long"], "That is the long leg alone; the short needs "
+                "its own margin too."),
+        Mistake(NEEDED.per_position["ETH short"], "That is the short leg alone; the long needs "
+                "its own margin too."),
+    ],
+)
+
+q2 = NumericExercise(
+    answer=NEEDED.cross,
+    unit="USDT",
+    hint_text="In cross mode one wallet backs both legs, and with this hedge ratio the legs "
+              "almost cancel. What does the exchange ask for, at the least, to open them?",
+    solution_text="margin_to_survive(PAIR, SCENARIOS).cross: the net loss plus the maintenance "
+                  "margins is small, so the initial margin of the two legs decides.",
+    mistakes=[
+        Mistake(NEEDED.isolated, "That is the isolated answer: in cross mode one leg's profit "
+                "pays for the other's loss."),
+        Mistake(_INITIAL["BTC long"], "That opens only the long: each leg needs its initial "
+                "margin, in cross mode too."),
+    ],
+)
+
+# Question 3: when is cross the worse choice? Numbers for the explanations.
+WALLET = 3_000.0
+_BROKEN = compare_shock(WALLET, PAIR, shocked_marks(PAIR, -40, betas={"BTC long": 1.0,
+                                                                       "ETH short": -0.5}))
+_HEDGED = compare_shock(WALLET, PAIR, shocked_marks(PAIR, -20, betas=BETAS))
+
+q3 = ChoiceExercise(
+    options={
+        "a": "when the market falls 20 % and ETH follows with its usual beta",
+        "b": "when the hedge breaks: BTC crashes while ETH rises, so both legs lose at once",
+        "c": "never: cross always needs less margin, so it is always safer",
+        "d": "when both legs are profitable",
+    },
+    answer="b",
+    explanations={
+        "a": f"Then the legs offset: at -20 % cross loses {_HEDGED['cross'].loss:,.2f} USDT "
+             f"and liquidates {len(_HEDGED['cross'].liquidated)} leg(s); isolated liquidates "
+             f"{len(_HEDGED['isolated'].liquidated)}. Cross is at its best here.",
+        "b": f"With BTC at -40 % and ETH at +20 % both legs lose. Cross puts the whole wallet "
+             f"behind them and loses {_BROKEN['cross'].loss:,.2f} USDT of {WALLET:,.0f}; "
+             f"isolated loses only the two margins, {_BROKEN['isolated'].loss:,.2f} USDT. "
+             "Correlations that hold in calm markets can break in a crash.",
+        "c": "Needing less margin is capital efficiency, not safety: when the legs stop "
+             "offsetting, the whole cross wallet is at stake.",
+        "d": "Profits are shared in cross mode too; nothing is liquidated while both legs win.",
+    },
+    hint_text="Cross is good when one leg's profit pays for the other's loss. When does that "
+              "stop? Try ETH beta -0.5 in the explorer and move the market down.",
+)
+
+label_questions(globals())

@@ -1,0 +1,240 @@
+"""Lesson 10: the seed's two strategies run as rules over hundreds of paths, as distributions."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .. import plots
+from .._contracts import Position
+from .._margin import liquidation_price
+from .._paths import (
+    Candles,
+    bootstrap_paths,
+    gbm_paths,
+    load_btc_daily,
+    log_returns,
+    student_t_paths,
+)
+from .._strategies import (
+    AGGRESSIVE,
+    BINANCE_BTCUSDT_FIRST_MMR,
+    CONSERVATIVE,
+    _Simulation,
+    _stack,
+    funding_counts,
+)
+from ._base import Explorer, Frame, Reading, slider, toggle
+
+MODELS = ("GBM", "fat tails", "bootstrap", "BTC 2018-2025")
+"""Path models: geometric Brownian motion, Student-t returns (3 degrees of freedom), daily BTC
+returns resampled in 5-day blocks, and the real daily BTC history (a new entry every 7 days)."""
+TOP_UPS = {"off": None, "50 %": 0.5, "80 %": 0.8}
+WALLET = 10_000.0
+START_PRICE = 60_000.0
+HORIZON_DAYS = 30
+PATHS = 500
+SEED = 2024
+ENTRY_EVERY_DAYS = 7
+BINS = np.arange(7_000.0, 16_001.0, 250.0)  # final-equity bins (USDT); outside values clipped
+ENDINGS = ("liquidated", "stopped", "open at the end")
+
+
+@functools.cache
+def strategy_paths(model: str, volatility_percent: int = 60, horizon_days: int = HORIZON_DAYS,
+                   paths: int = PATHS, seed: int = SEED) -> tuple:
+    """Candles of one path set, stacked for ``backtest_paths`` (cached: built once per set).
+
+    ``model`` is one of ``MODELS``; ``volatility_percent`` (annual %) is used by "GBM" and
+    "fat tails" only. Simulated paths are hourly, grouped into daily candles (so the candles
+    keep the intraday highs and lows); "bootstrap" resamples daily returns, so its candles have
+    no intraday range; "BTC 2018-2025" is the real daily history, one window every
+    ``ENTRY_EVERY_DAYS`` days.
+    """
+    if model in ("GBM", "fat tails"):
+        generate = gbm_paths if model == "GBM" else functools.partial(student_t_paths,
+                                                                      degrees_of_freedom=3.0)
+        rows = generate(START_PRICE, volatility=volatility_percent / 100,
+                        steps=horizon_days * 24, step_days=1 / 24, paths=paths, seed=seed)
+        return _daily_candles(rows, 24)
+    if model == "bootstrap":
+        returns = log_returns(load_btc_daily().close)
+        rows = bootstrap_paths(START_PRICE, returns, steps=horizon_days, paths=paths,
+                               block_length=5, seed=seed)
+        return _daily_candles(rows, 1)
+    if model != "BTC 2018-2025":
+        raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}")
+    candles = history_windows(horizon_days)
+    o, h, lo, c, times, interval = _stack(candles)
+    return o, h, lo, c, funding_counts(times, interval)
+
+
+def _daily_candles(rows, steps_per_day):
+    """What ``candles_from_path(row, steps_per_day, step_days=1 / steps_per_day)`` gives for
+    each row, stacked (open, high, low, close, funding counts), in one vectorised step."""
+    n_paths, days = rows.shape[0], (rows.shape[1] - 1) // steps_per_day
+    body = rows[:, :-1].reshape(n_paths, days, steps_per_day)
+    close = rows[:, steps_per_day::steps_per_day]
+    times = np.arange(days, dtype=np.int64) * 86_400 + np.zeros((n_paths, 1), np.int64)
+    return (body[:, :, 0].copy(), np.maximum(body.max(axis=2), close),
+            np.minimum(body.min(axis=2), close), close.copy(), funding_counts(times, 86_400))
+
+
+@functools.cache
+def history_windows(horizon_days: int = HORIZON_DAYS, every_days: int = ENTRY_EVERY_DAYS):
+    """Windows of ``horizon_days`` daily candles of ``load_btc_daily()``, one starting every
+    ``every_days`` days (rolling entries over the whole history)."""
+    daily = load_btc_daily()
+    starts = range(0, len(daily) - horizon_days + 1, every_days)
+    return tuple(Candles(daily.time[s:s + horizon_days], daily.open[s:s + horizon_days],
+                         daily.high[s:s + horizon_days], daily.low[s:s + horizon_days],
+                         daily.close[s:s + horizon_days], daily.interval) for s in starts)
+
+
+def strategy_outcomes(rules, model: str, volatility_percent: int = 60):
+    """``PathOutcomes`` of ``rules`` over the path set ``strategy_paths(model, ...)``, the same
+    numbers as ``backtest_paths`` (10,000 USDT wallet, Binance BTCUSDT's first bracket)."""
+    return _outcomes(rules, model, volatility_percent)
+
+
+@functools.lru_cache(maxsize=256)
+def _outcomes(rules, model, volatility_percent):
+    o, h, lo, c, counts = strategy_paths(model, volatility_percent)
+    return _Simulation(o, h, lo, c, counts, rules, WALLET, BINANCE_BTCUSDT_FIRST_MMR,
+                       0.0).run()
+
+
+def strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up):
+    """The two rule sets for the explorer's control values (``CONSERVATIVE`` and
+    ``AGGRESSIVE`` with leverage, stop and top-up threshold replaced)."""
+    ratio = TOP_UPS[top_up]
+    extra = {"add_margin_at_ratio": ratio} if ratio else {
+        "add_margin_at_ratio": None, "add_margin_amount": 0.0, "add_margin_budget": 0.0}
+    return (dataclasses.replace(CONSERVATIVE, leverage=conservative_leverage,
+                                stop_percent=stop_percent, **extra),
+            dataclasses.replace(AGGRESSIVE, leverage=aggressive_leverage, **extra))
+
+
+def liquidation_distance_percent(leverage) -> float:
+    """How far (%) the price falls from entry to the liquidation price of a long with margin
+    = notional / leverage (flat rate of Binance BTCUSDT's first bracket)."""
+    position = Position("long", START_PRICE, CONSERVATIVE.margin * leverage / START_PRICE)
+    price = liquidation_price(position, CONSERVATIVE.margin, mmr=BINANCE_BTCUSDT_FIRST_MMR)
+    return 100.0 if price is None else 100 * (1 - price / START_PRICE)
+
+
+def histogram_percent(values) -> np.ndarray:
+    """Share of paths (%) in each bin of ``BINS``; values outside go to the end bins."""
+    clipped = np.clip(values, BINS[0], BINS[-1])
+    counts, _ = np.histogram(clipped, BINS)
+    return 100 * counts / len(values)
+
+
+def endings_percent(outcomes) -> np.ndarray:
+    """Share of paths (%) liquidated, stopped, and still open at the end."""
+    liquidated, stopped = outcomes.liquidated.mean(), outcomes.stopped.mean()
+    return 100 * np.array([liquidated, stopped, 1 - liquidated - stopped])
+
+
+def strategy_comparison() -> Explorer:
+    """The seed's conservative and aggressive strategies over hundreds of paths.
+
+    Returns
+    -------
+    Explorer
+        Controls ``model`` (one of ``MODELS``), ``volatility`` (annual %, simulated models),
+        ``conservative_leverage`` (x), ``aggressive_leverage`` (x), ``stop_percent`` (the
+        conservative stop's distance from entry, %), ``top_up`` (margin ratio that triggers a
+        250 USDT top-up, both strategies: "off", "50 %", "80 %"). Left panel: histogram of the
+        final equity (% of paths per 250 USDT bin; values outside 7,000-16,000 in the end bins):
+        trace 0 conservative, 1 aggressive, 2 the starting equity, 3 and 4 the medians. Right
+        panel: traces 5 (conservative) and 6 (aggressive), % of paths liquidated, stopped, and
+        still open at the end. Readout keys: ``median_conservative``, ``median_aggressive``,
+        ``liquidated_conservative``, ``liquidated_aggressive`` (%), ``worst5_conservative``,
+        ``worst5_aggressive`` (5 % quantile of final equity), ``paths``.
+
+    Notes
+    -----
+    Every path: a 10,000 USDT account opens a long with 1,000 USDT of isolated margin at the
+    first open and holds it ``HORIZON_DAYS`` days unless a rule closes it; funding 0.01 % per
+    8 h and Binance's taker fee (see ``CONSERVATIVE`` and ``AGGRESSIVE``). The numbers are
+    ``backtest_paths``'s, which equal ``backtest``'s path by path.
+    """
+    colors = (plots.COLORS["isolated"], plots.COLORS["cross"])
+    names = ("conservative", "aggressive")
+    centers = (BINS[:-1] + BINS[1:]) / 2
+    fig = plots.figure(x_title="Final equity after 30 days (USDT)", y_title="Paths (%)",
+                       cols=2, column_widths=[0.68, 0.32], horizontal_spacing=0.1,
+                       subplot_titles=("Final equity, all paths", "How the position ended"),
+                       height=plots.HEIGHT + 40)
+    for name, color in zip(names, colors, strict=True):
+        fig.add_trace(go.Bar(name=name, x=centers, y=np.zeros(centers.size), marker_color=color,
+                             opacity=0.6, width=250, legendgroup=name,
+                             hovertemplate=name + ": %{y:.1f} % of paths near %{x:,.0f} USDT"
+                                                  "<extra></extra>"), row=1, col=1)
+    start_x, start_y = plots.vertical(WALLET, (0, 100))
+    fig.add_trace(plots.line("starting equity", "entry", width=1.5, x=start_x, y=start_y,
+                             hoverinfo="skip"), row=1, col=1)
+    for name, color in zip(names, colors, strict=True):
+        trace = plots.line(f"median, {name}", "entry", width=2, dash="dash", x=[None, None],
+                           y=[None, None], hoverinfo="skip", legendgroup=name, showlegend=False)
+        trace.line.color = color
+        fig.add_trace(trace, row=1, col=1)
+    for offset, name, color in zip((-0.4, 0.0), names, colors, strict=True):
+        fig.add_trace(go.Bar(name=name, x=list(ENDINGS), y=[0, 0, 0], marker_color=color,
+                             legendgroup=name, showlegend=False, width=0.4, offset=offset,
+                             hovertemplate=name + ", %{x}: %{y:.1f} %<extra></extra>"),
+                      row=1, col=2)
+    fig.update_layout(barmode="overlay", margin={"t": 90})
+    fig.update_xaxes(range=[BINS[0], BINS[-1]], row=1, col=1)
+    fig.update_yaxes(range=[0, 100], row=1, col=1)
+    fig.update_yaxes(range=[0, 100], title_text="Paths (%)", row=1, col=2)
+
+    def compute(model, volatility, conservative_leverage, aggressive_leverage, stop_percent,
+                top_up):
+        rules = strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up)
+        results = [_outcomes(r, model, int(volatility)) for r in rules]
+        traces, readings = {}, []
+        for i, (name, result) in enumerate(zip(names, results, strict=True)):
+            summary = result.summary
+            median = summary["median_final_equity"]
+            traces[i] = {"y": histogram_percent(result.final_equity)}
+            traces[3 + i] = dict(zip(("x", "y"), plots.vertical(
+                float(np.clip(median, BINS[0], BINS[-1])), (0, 100)), strict=True))
+            traces[5 + i] = {"y": endings_percent(result)}
+            readings += [
+                Reading(f"median_{name}", f"Median final equity, {name} (USDT)", median),
+                Reading(f"liquidated_{name}", f"Liquidated, {name} (% of paths)",
+                        100 * summary["liquidation_probability"], "{:.1f}"),
+                Reading(f"worst5_{name}", f"5 % worst final equity, {name} (USDT)",
+                        summary["worst_5_percent"]),
+            ]
+        readings.append(Reading("paths", "Paths", len(results[0]), "{:d}"))
+        shares = [100 * r.summary["liquidation_probability"] for r in results]
+        room = liquidation_distance_percent(conservative_leverage)
+        if stop_percent >= room:
+            status = (f"The conservative stop ({stop_percent:g} % below entry) is beyond its "
+                      f"liquidation price at entry ({room:.1f} % below): "
+                      + ("only the margin top-ups can keep the position alive until it fires."
+                         if TOP_UPS[top_up] else "it never fires, liquidation comes first."))
+            kind = "danger"
+        else:
+            status = (f"Liquidated: conservative {shares[0]:.1f} %, aggressive {shares[1]:.1f} "
+                      f"% of {len(results[0])} paths ({model}).")
+            kind = "danger" if max(shares) >= 25 else "warning" if max(shares) > 0 else "ok"
+        if model in ("bootstrap", "BTC 2018-2025"):
+            status += " (Volatility slider not used: real returns.)"
+        return Frame(traces=traces, readings=readings, status=status, status_kind=kind)
+
+    controls = {
+        "model": toggle("Price paths", list(MODELS)),
+        "volatility": slider("Volatility (annual %)", 60, 40, 120, 10, integer=True),
+        "conservative_leverage": slider("Conservative leverage (x)", 3, 2, 5, 1, integer=True),
+        "aggressive_leverage": slider("Aggressive leverage (x)", 20, 5, 50, 5, integer=True),
+        "stop_percent": slider("Conservative stop distance (%)", 5, 1, 40, 1, integer=True),
+        "top_up": toggle("Top up 250 USDT at margin ratio", list(TOP_UPS), "50 %"),
+    }
+    return Explorer(controls, fig, compute)

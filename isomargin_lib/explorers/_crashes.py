@@ -1,0 +1,313 @@
+"""Lesson 08: a leveraged BTC long replayed through four real crashes, hour by hour."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+
+from .. import plots
+from .._backtest import BacktestRecord, BacktestRules, backtest
+from .._contracts import Position
+from .._margin import liquidation_price
+from .._paths import CRASH_WINDOWS, Candles, load_btc_crash
+from .._tiers import BINANCE_BTCUSDT
+from ._base import STYLE, Explorer, Frame, Reading, slider, toggle
+
+CRASH_LABELS = {
+    "covid_2020": "Black Thursday, March 2020",
+    "may_2021": "19 May 2021",
+    "june_2022": "Celsius / 3AC, June 2022",
+    "ftx_2022": "FTX collapse, November 2022",
+}
+"""What each of ``CRASH_WINDOWS`` is called in the lessons."""
+
+MARGIN = 1_000.0   # USDT: the isolated margin; with the leverage it sets the position size
+WALLET = 3_000.0   # USDT: all the trader's funds (the cross wallet; isolated keeps the rest apart)
+TOP_UP = 250.0     # USDT moved into the isolated margin per top-up
+MAX_LEVERAGE = 25
+LAST_ENTRY = 228   # hours after the window opens: leave at least 12 hours to replay
+TOP_UP_CHOICES = (("off", 0), ("at 30 %", 30), ("at 50 %", 50), ("at 80 %", 80))
+
+
+@functools.cache
+def crash_from(name: str, entry_hour: int = 0) -> Candles:
+    """The hourly candles of crash window ``name`` from ``entry_hour`` on (a position opened
+    at that candle's open).
+
+    Parameters
+    ----------
+    name : str
+        One of ``CRASH_WINDOWS``.
+    entry_hour : int
+        Hours after the window's first candle, 0 .. 238.
+    """
+    candles = load_btc_crash(name)
+    if not (isinstance(entry_hour, (int, np.integer)) and 0 <= entry_hour < len(candles) - 1):
+        raise ValueError(f"entry_hour must be an integer in [0, {len(candles) - 2}], got "
+                         f"{entry_hour!r}")
+    if entry_hour == 0:
+        return candles
+    part = slice(int(entry_hour), None)
+    return Candles(candles.time[part], candles.open[part], candles.high[part],
+                   candles.low[part], candles.close[part], interval=candles.interval)
+
+
+@functools.lru_cache(maxsize=4096)
+def replay(name: str, leverage: float, *, entry_hour: int = 0, mode: str = "isolated",
+           margin: float = MARGIN, wallet: float = WALLET, top_up_at: float | None = None,
+           top_up_amount: float = TOP_UP) -> BacktestRecord:
+    """A BTC long through crash window ``name``: the lesson 08 set-up for ``backtest``.
+
+    Parameters
+    ----------
+    name : str
+        One of ``CRASH_WINDOWS``.
+    leverage : float
+        Sets the size: notional at entry = ``margin * leverage`` (quantity = that / entry).
+    entry_hour : int
+        Hours after the window opens; the long opens at that candle's open price.
+    mode : {"isolated", "cross"}
+        Isolated: ``margin`` backs the position, the rest of ``wallet`` is kept apart. Cross:
+        the whole ``wallet`` backs it.
+    margin, wallet : float
+        USDT.
+    top_up_at : float, optional
+        Isolated only: margin ratio (a fraction in (0, 1)) at which ``top_up_amount`` is added,
+        again and again, until the rest of the wallet (``wallet - margin``) is spent.
+    top_up_amount : float
+        USDT per top-up.
+
+    Returns
+    -------
+    BacktestRecord
+        Maintenance margin from ``BINANCE_BTCUSDT``; no fees or funding. Cached: do not
+        modify it.
+    """
+    candles = crash_from(name, entry_hour)
+    rules = None
+    if top_up_at is not None:
+        rules = BacktestRules(add_margin_at_ratio=top_up_at, add_margin_amount=top_up_amount,
+                              add_margin_budget=wallet - margin)
+    quantity = margin * leverage / float(candles.open[0])
+    return backtest(candles, side="long", quantity=quantity, leverage=leverage,
+                    wallet_balance=wallet, margin_mode=mode, rules=rules, tiers=BINANCE_BTCUSDT)
+
+
+@dataclass(frozen=True)
+class CrashOutcome:
+    """What a replay came to (see ``outcome``).
+
+    Attributes
+    ----------
+    liquidated : bool
+    time : numpy.datetime64 or None
+        Open time of the candle in which the position was liquidated (UTC).
+    price : float or None
+        Liquidation fill price, USDT.
+    hours : int or None
+        Hours from entry to the liquidating candle.
+    margin_added : float
+        USDT moved into the isolated margin by top-ups.
+    worst_ratio : float
+        Highest margin ratio at an hourly close while the position was open (a fraction;
+        liquidations inside a candle are not seen at the closes).
+    final_equity : float
+        Account equity at the last close, USDT.
+    change : float
+        ``final_equity`` minus the wallet before opening, USDT.
+    """
+
+    liquidated: bool
+    time: np.datetime64 | None
+    price: float | None
+    hours: int | None
+    margin_added: float
+    worst_ratio: float
+    final_equity: float
+    change: float
+
+
+def outcome(record: BacktestRecord) -> CrashOutcome:
+    """Summary of a ``BacktestRecord``: liquidated or not, when, top-ups, equity."""
+    events = record.events_of("liquidated")
+    ratios = record.margin_ratio[np.isfinite(record.margin_ratio)]
+    worst = float(ratios.max()) if ratios.size else float("nan")
+    added = float(sum(e.amount for e in record.events_of("margin_added")))
+    if events:
+        event = events[0]
+        time, price, hours = event.time.astype("datetime64[m]"), event.price, event.index
+    else:
+        time = price = hours = None
+    return CrashOutcome(bool(events), time, price, hours, added, worst, record.final_equity,
+                        record.final_equity - record.initial_equity)
+
+
+def when(time) -> str:
+    """A candle time as "2020-03-12 10:00" (UTC)."""
+    return str(np.datetime64(time, "m")).replace("T", " ")
+
+
+def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
+                 top_up_amount: float = TOP_UP) -> Explorer:
+    """A BTC long replayed hour by hour through one of four real crashes.
+
+    Parameters
+    ----------
+    margin : float
+        Isolated margin, USDT (> 0); with the leverage it sets the size: notional =
+        ``margin * leverage``.
+    wallet : float
+        All the trader's funds, USDT (> ``margin``): the cross wallet; in isolated mode the
+        part above ``margin`` is kept apart (and is the budget of the top-ups).
+    top_up_amount : float
+        USDT added per top-up, > 0.
+
+    Returns
+    -------
+    Explorer
+        Controls ``crash`` (one of ``CRASH_WINDOWS``), ``leverage`` (x), ``entry_hour`` (hours
+        after the window opens), ``mode`` ("isolated" or "cross") and ``top_up`` (margin ratio
+        in % at which ``top_up_amount`` is added; 0 = off; isolated mode only). Traces, top
+        panel (price): 0 hourly candles, 1 entry, 2 liquidation price over time, 3 margin
+        added, 4 liquidated; bottom panel (margin ratio, %): 5 margin ratio at each hourly
+        close, 6 the 100 % line, 7 the top-up threshold. Readout keys: ``entry_time``,
+        ``entry_price``, ``liquidation_price_at_entry``, ``outcome``, ``liquidated_time``,
+        ``liquidated_price``, ``hours_to_liquidation``, ``worst_margin_ratio_percent``,
+        ``margin_added``, ``final_equity``, ``change``.
+
+    Notes
+    -----
+    Each move runs ``backtest`` (cached per setting) through ``replay``. Data: Bitcoin
+    Historical Datasets 2018-2024 by novandraanugrah (Kaggle), data from the Binance API,
+    CC BY 4.0.
+    """
+    margin, wallet = float(margin), float(wallet)
+    if not 0 < margin < wallet:
+        raise ValueError(f"margin must be > 0 and < wallet ({wallet:g}) USDT, got {margin:g}")
+    if not top_up_amount > 0:
+        raise ValueError(f"top_up_amount must be > 0 (USDT), got {top_up_amount!r}")
+    windows = {name: load_btc_crash(name) for name in CRASH_WINDOWS}
+
+    fig = plots.figure(x_title="Time (UTC)", y_title="BTC price (USDT)", rows=2, cols=1,
+                       shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06,
+                       height=560)
+    fig.add_trace(go.Candlestick(name="BTC/USDT, hourly", x=[], open=[], high=[], low=[],
+                                 close=[], increasing_line_color=plots.COLORS["long"],
+                                 decreasing_line_color=plots.COLORS["short"], line_width=1,
+                                 showlegend=False), row=1, col=1)
+    fig.add_trace(plots.marker("entry", "entry", size=11, symbol="triangle-up"), row=1, col=1)
+    fig.add_trace(plots.line("liquidation price", "liquidation", width=2), row=1, col=1)
+    fig.add_trace(plots.marker("margin added", "isolated", size=10, symbol="diamond"),
+                  row=1, col=1)
+    fig.add_trace(plots.marker("liquidated", "liquidation", size=16, symbol="x"), row=1, col=1)
+    fig.add_trace(plots.line("margin ratio", "maintenance", dash="solid", width=2,
+                             showlegend=False,
+                             hovertemplate="%{x}: margin ratio %{y:.1f} %<extra></extra>"),
+                  row=2, col=1)
+    fig.add_trace(plots.line("liquidation at 100 %", "liquidation", width=1.5, showlegend=False,
+                             hoverinfo="skip"), row=2, col=1)
+    fig.add_trace(plots.line("top-up threshold", "isolated", dash="dot", width=1.5,
+                             showlegend=False, hoverinfo="skip"), row=2, col=1)
+    fig.update_xaxes(rangeslider_visible=False)
+    fig.update_yaxes(title_text="Margin ratio (%)", range=[0, 110], row=2, col=1)
+    fig.update_layout(hovermode="closest", margin={"t": 50})
+    last_drawn = {"crash": None}
+
+    def compute(crash, leverage, entry_hour, mode, top_up):
+        candles = windows[crash]
+        use_top_up = bool(top_up) and mode == "isolated"
+        record = replay(crash, float(leverage), entry_hour=int(entry_hour), mode=mode,
+                        margin=margin, wallet=wallet,
+                        top_up_at=top_up / 100 if use_top_up else None,
+                        top_up_amount=top_up_amount)
+        result = outcome(record)
+        times = record.time
+        span = [times[0], times[-1]]
+        entry_price = float(candles.open[entry_hour])
+        added = record.events_of("margin_added")
+        window = [candles.time[0], candles.time[-1] + candles.interval]
+        traces = {
+            1: {"x": [times[0]], "y": [entry_price]},
+            2: {"x": times, "y": record.liquidation_price},
+            3: {"x": [e.time for e in added], "y": [e.price for e in added]},
+            4: {"x": [result.time] if result.liquidated else [],
+                "y": [result.price] if result.liquidated else []},
+            5: {"x": times, "y": 100 * record.margin_ratio},
+            6: {"x": window, "y": [100, 100]},
+            7: {"x": span if use_top_up else [], "y": [top_up, top_up] if use_top_up else []},
+        }
+        layout = {}
+        if last_drawn["crash"] != crash:  # the candles change only with the crash
+            traces[0] = {"x": candles.time, "open": candles.open, "high": candles.high,
+                         "low": candles.low, "close": candles.close}
+            layout = {"xaxis": {"range": window},
+                      "yaxis": {"range": [0.75 * float(candles.low.min()),
+                                          1.03 * float(candles.high.max())]}}
+            last_drawn["crash"] = crash
+        position = Position("long", entry_price, margin * leverage / entry_price)
+        first_lp = liquidation_price(position, margin if mode == "isolated" else wallet,
+                                     tiers=BINANCE_BTCUSDT)
+
+        note = ""
+        if top_up and mode == "cross":
+            note = " (Top-ups apply to isolated mode only: in cross mode the whole wallet " \
+                   "already backs the position.)"
+        if result.liquidated:
+            if mode == "isolated":
+                lost = (f"{wallet - result.final_equity:,.2f} USDT lost, including "
+                        f"{result.margin_added:,.0f} USDT of top-ups"
+                        if result.margin_added else "the isolated margin is lost; the rest of "
+                        "the wallet is untouched")
+            else:
+                lost = (f"the whole wallet backed it: {result.final_equity:,.2f} USDT left of "
+                        f"{wallet:,.0f}")
+            after = f"{result.hours} h after entry" if result.hours else "the entry hour"
+            status = (f"LIQUIDATED in the hour from {when(result.time)} UTC ({after}), at "
+                      f"{result.price:,.2f} USDT: {lost}.{note}")
+            kind = "danger"
+        else:
+            status = (f"Survived the window: worst margin ratio at an hourly close "
+                      f"{100 * result.worst_ratio:,.1f} %, account {result.final_equity:,.2f} "
+                      f"USDT at the end.{note}")
+            kind = "warning" if result.worst_ratio > 0.5 or result.margin_added else "ok"
+        return Frame(
+            traces=traces,
+            readings=[
+                Reading("entry_time", "Entry (UTC)", when(times[0]), "{}"),
+                Reading("entry_price", "Entry price (USDT)", entry_price),
+                Reading("liquidation_price_at_entry", "Liquidation price at entry (USDT)",
+                        first_lp),
+                Reading("outcome", "Outcome", "liquidated" if result.liquidated else "survived",
+                        "{}"),
+                Reading("liquidated_time", "Liquidated on (UTC)",
+                        when(result.time) if result.liquidated else None, "{}"),
+                Reading("liquidated_price", "Liquidated at (USDT)", result.price),
+                Reading("hours_to_liquidation", "Hours from entry to the liquidating candle",
+                        result.hours, "{:d}"),
+                Reading("worst_margin_ratio_percent", "Worst margin ratio at a close (%)",
+                        100 * result.worst_ratio, "{:,.1f}"),
+                Reading("margin_added", "Margin added by top-ups (USDT)", result.margin_added),
+                Reading("final_equity", "Account equity at the end (USDT)",
+                        result.final_equity),
+                Reading("change", "Gain (+) or loss (−) (USDT)", result.change),
+            ],
+            status=status, status_kind=kind, layout=layout,
+        )
+
+    controls = {
+        "crash": widgets.Dropdown(options=[(CRASH_LABELS[n], n) for n in CRASH_WINDOWS],
+                                  value=CRASH_WINDOWS[0], description="Crash", style=STYLE,
+                                  layout=widgets.Layout(width="420px")),
+        "leverage": slider("Leverage (x)", 10, 1, MAX_LEVERAGE, 1, integer=True),
+        "entry_hour": slider("Entry (hours after the window opens)", 0, 0, LAST_ENTRY, 1,
+                             integer=True),
+        "mode": toggle("Margin mode", ["isolated", "cross"]),
+        "top_up": widgets.ToggleButtons(
+            options=TOP_UP_CHOICES, value=0, style=STYLE,
+            description=f"Add {top_up_amount:,.0f} USDT when the margin ratio reaches"),
+    }
+    return Explorer(controls, fig, compute)

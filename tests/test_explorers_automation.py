@@ -1,0 +1,106 @@
+"""Lesson 10 explorer and exercises: the strategy comparison shows backtest_paths' numbers."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from isomargin_lib import AGGRESSIVE, CONSERVATIVE, backtest_paths, candles_from_path, gbm_paths
+from isomargin_lib.exercises import lesson10
+from isomargin_lib.explorers import strategy_comparison
+from isomargin_lib.explorers._automation import (
+    BINS,
+    PATHS,
+    SEED,
+    START_PRICE,
+    endings_percent,
+    histogram_percent,
+    history_windows,
+    strategy_outcomes,
+    strategy_paths,
+)
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return strategy_comparison()
+
+
+def test_path_set_equals_candles_from_path():
+    rows = gbm_paths(START_PRICE, volatility=0.6, steps=30 * 24, step_days=1 / 24, paths=PATHS,
+                     seed=SEED)
+    o, h, lo, c, _ = strategy_paths("GBM", 60)
+    for i in (0, 17, PATHS - 1):
+        candles = candles_from_path(rows[i], 24, step_days=1 / 24)
+        for mine, theirs in zip((o, h, lo, c), (candles.open, candles.high, candles.low,
+                                                 candles.close), strict=True):
+            assert_allclose(mine[i], theirs)
+
+
+def test_defaults_show_backtest_paths(ex):
+    rows = gbm_paths(START_PRICE, volatility=0.6, steps=30 * 24, step_days=1 / 24, paths=PATHS,
+                     seed=SEED)
+    candles = [candles_from_path(row, 24, step_days=1 / 24) for row in rows]
+    for i, rules in enumerate((CONSERVATIVE, AGGRESSIVE)):
+        out = backtest_paths(candles, rules, wallet_balance=10_000)
+        name = ("conservative", "aggressive")[i]
+        assert_allclose(ex.figure.data[i].y, histogram_percent(out.final_equity))
+        assert_allclose(ex.figure.data[5 + i].y, endings_percent(out))
+        assert ex.numbers[f"median_{name}"] == pytest.approx(np.median(out.final_equity))
+        assert ex.numbers[f"liquidated_{name}"] == pytest.approx(100 * out.liquidated.mean())
+        assert ex.numbers[f"worst5_{name}"] == pytest.approx(
+            np.quantile(out.final_equity, 0.05))
+        assert ex.figure.data[3 + i].x[0] == pytest.approx(
+            np.clip(np.median(out.final_equity), BINS[0], BINS[-1]))
+    assert ex.numbers["paths"] == PATHS
+
+
+def test_controls_change_the_figure(ex):
+    ex.controls["aggressive_leverage"].value = 40
+    out = strategy_outcomes(dataclasses.replace(AGGRESSIVE, leverage=40), "GBM", 60)
+    assert_allclose(ex.figure.data[1].y, histogram_percent(out.final_equity))
+    assert f"{100 * out.summary['liquidation_probability']:.1f}" in ex.readout.value
+    assert "aggressive" in ex.status
+    ex.controls["top_up"].value = "off"
+    off = strategy_outcomes(dataclasses.replace(AGGRESSIVE, leverage=40, add_margin_at_ratio=None,
+                                                add_margin_amount=0.0, add_margin_budget=0.0),
+                            "GBM", 60)
+    assert ex.numbers["liquidated_aggressive"] == pytest.approx(
+        100 * off.summary["liquidation_probability"])
+    ex.controls["top_up"].value = "50 %"
+    ex.controls["aggressive_leverage"].value = 20
+
+
+def test_stop_beyond_liquidation_is_flagged(ex):
+    ex.controls["conservative_leverage"].value = 5
+    ex.controls["stop_percent"].value = 25
+    assert "beyond its liquidation price" in ex.status
+    assert 'data-kind="danger"' in ex.readout.value
+    ex.controls["stop_percent"].value = 5
+    ex.controls["conservative_leverage"].value = 3
+    assert "Liquidated:" in ex.status
+
+
+def test_real_history_and_models(ex):
+    ex.controls["model"].value = "BTC 2018-2025"
+    windows = history_windows()
+    out = backtest_paths(windows, CONSERVATIVE, wallet_balance=10_000)
+    assert ex.numbers["paths"] == len(windows)
+    assert ex.numbers["median_conservative"] == pytest.approx(np.median(out.final_equity))
+    assert "real returns" in ex.status
+    for model in ("fat tails", "bootstrap", "GBM"):
+        ex.controls["model"].value = model
+        assert ex.numbers["paths"] == PATHS
+
+
+def test_lesson10_exercises():
+    q1, q2, q3 = lesson10.q1, lesson10.q2, lesson10.q3
+    assert q1.check(q1.answer).correct and q2.check(round(q2.answer, 2)).correct
+    for q in (q1, q2):
+        for mistake in q.mistakes:
+            feedback = q.check(mistake.value)
+            assert feedback.verdict == "wrong" and mistake.explanation in feedback.message
+        assert q.check("abc").verdict == "info" and q.check(None).verdict == "info"
+    assert q3.check("b").correct and q3.check("a").verdict == "wrong"
+    assert q3.check(2).verdict == "info"

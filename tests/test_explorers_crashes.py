@@ -1,0 +1,175 @@
+"""Lesson 08: the crash replay explorer and exercises, driven as a learner would."""
+
+import time
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from isomargin_lib import (
+    BINANCE_BTCUSDT,
+    CRASH_WINDOWS,
+    BacktestRules,
+    Candles,
+    Position,
+    backtest,
+    explorers,
+    liquidation_price,
+    load_btc_crash,
+)
+from isomargin_lib.exercises import lesson08
+from isomargin_lib.explorers._crashes import crash_from, outcome, replay
+
+
+@pytest.fixture
+def crash():
+    return explorers.crash_replay()
+
+
+def _direct(name, leverage, entry_hour=0, mode="isolated", rules=None):
+    """The same replay, built independently of the explorer's helpers."""
+    c = load_btc_crash(name)
+    part = slice(entry_hour, None)
+    candles = Candles(c.time[part], c.open[part], c.high[part], c.low[part], c.close[part],
+                      interval=c.interval)
+    quantity = 1_000 * leverage / c.open[entry_hour]
+    return backtest(candles, side="long", quantity=quantity, leverage=leverage,
+                    wallet_balance=3_000, margin_mode=mode, rules=rules, tiers=BINANCE_BTCUSDT)
+
+
+@pytest.mark.parametrize(("name", "leverage", "entry", "mode", "top_up"),
+                         [("covid_2020", 10, 0, "isolated", 0), ("may_2021", 5, 30, "cross", 0),
+                          ("may_2021", 10, 108, "isolated", 50), ("ftx_2022", 25, 0, "cross", 0),
+                          ("june_2022", 2, 200, "isolated", 80)])
+def test_figure_and_readout_match_backtest(crash, name, leverage, entry, mode, top_up):
+    for control, value in (("crash", name), ("leverage", leverage), ("entry_hour", entry),
+                           ("mode", mode), ("top_up", top_up)):
+        crash.controls[control].value = value
+    rules = None
+    if top_up:
+        rules = BacktestRules(add_margin_at_ratio=top_up / 100, add_margin_amount=250,
+                              add_margin_budget=2_000)
+    record = _direct(name, leverage, entry, mode, rules)
+    c = load_btc_crash(name)
+    assert_allclose(crash.figure.data[0].close, c.close)
+    assert_allclose(crash.figure.data[1].y, [c.open[entry]])
+    assert_allclose(crash.figure.data[2].y, record.liquidation_price)
+    assert_allclose(crash.figure.data[5].y, 100 * record.margin_ratio)
+    assert np.array_equal(np.asarray(crash.figure.data[5].x, dtype="datetime64[s]"), record.time)
+    added = record.events_of("margin_added")
+    assert_allclose(crash.figure.data[3].y, [e.price for e in added])
+    assert_allclose(crash.numbers["margin_added"], sum(e.amount for e in added))
+    assert_allclose(crash.numbers["final_equity"], record.final_equity)
+    assert_allclose(crash.numbers["change"], record.final_equity - 3_000)
+    position = Position("long", c.open[entry], 1_000 * leverage / c.open[entry])
+    expected_lp = liquidation_price(position, 1_000 if mode == "isolated" else 3_000,
+                                    tiers=BINANCE_BTCUSDT)
+    assert_allclose(crash.numbers["liquidation_price_at_entry"], expected_lp)
+    liquidated = record.events_of("liquidated")
+    assert crash.numbers["outcome"] == ("liquidated" if liquidated else "survived")
+    if liquidated:
+        assert_allclose(crash.figure.data[4].y, [liquidated[0].price])
+        assert_allclose(crash.numbers["liquidated_price"], liquidated[0].price)
+        assert crash.numbers["hours_to_liquidation"] == liquidated[0].index
+        assert 'data-kind="danger"' in crash.readout.value
+        assert crash.status.startswith("LIQUIDATED")
+    else:
+        assert len(crash.figure.data[4].y) == 0
+        assert crash.numbers["liquidated_price"] is None
+    assert crash.texts["final_equity"] in crash.readout.value
+    assert 'data-key="worst_margin_ratio_percent"' in crash.readout.value
+
+
+def test_status_changes_from_liquidated_to_survived(crash):
+    """10x isolated dies on Black Thursday; 10x cross with a 3,000 USDT wallet too, but 5x
+    cross survives the window."""
+    assert crash.numbers["outcome"] == "liquidated"
+    assert "the rest of the wallet is untouched" in crash.status
+    crash.controls["mode"].value = "cross"
+    crash.controls["leverage"].value = 5
+    assert crash.numbers["outcome"] == "survived"
+    assert crash.status.startswith("Survived")
+    assert crash.numbers["liquidated_time"] is None
+    assert crash.texts["liquidated_time"] == "none"
+
+
+def test_top_ups_save_the_position_before_the_may_2021_wick(crash):
+    crash.controls["crash"].value = "may_2021"
+    crash.controls["entry_hour"].value = 108
+    assert crash.numbers["outcome"] == "liquidated"
+    assert crash.numbers["hours_to_liquidation"] == 0 and "the entry hour" in crash.status
+    crash.controls["top_up"].value = 50
+    assert crash.numbers["outcome"] == "survived"
+    assert crash.numbers["margin_added"] > 0
+    assert len(crash.figure.data[3].x) > 0
+    assert list(crash.figure.data[7].y) == [50, 50]
+    crash.controls["mode"].value = "cross"  # top-ups are for isolated mode only
+    assert "isolated mode only" in crash.status
+    assert len(crash.figure.data[7].y) == 0 and crash.numbers["margin_added"] == 0
+
+
+def test_crash_switch_redraws_candles_and_axes(crash):
+    for name in CRASH_WINDOWS:
+        crash.controls["crash"].value = name
+        c = load_btc_crash(name)
+        assert_allclose(crash.figure.data[0].low, c.low)
+        assert_allclose(crash.figure.layout.yaxis.range[0], 0.75 * c.low.min())
+
+
+def test_helpers_cache_and_validate():
+    assert crash_from("ftx_2022", 5) is crash_from("ftx_2022", 5)
+    assert len(crash_from("ftx_2022", 5)) == 235
+    with pytest.raises(ValueError, match="entry_hour"):
+        crash_from("ftx_2022", 239)
+    with pytest.raises(ValueError, match="margin"):
+        explorers.crash_replay(margin=5_000, wallet=3_000)
+    o = outcome(replay("covid_2020", 2))
+    assert o.liquidated and o.price == pytest.approx(
+        liquidation_price(Position("long", 8_885.25, 2_000 / 8_885.25), 1_000,
+                          tiers=BINANCE_BTCUSDT))
+
+
+def test_a_move_is_fast(crash):
+    """A backtest per move (uncached settings) stays well under 50 ms on an idle core."""
+    crash.controls["crash"].value = "june_2022"
+    crash.controls["top_up"].value = 50
+    timings = []
+    for hour in range(1, 41, 4):
+        start = time.perf_counter()
+        crash.controls["entry_hour"].value = hour
+        timings.append(time.perf_counter() - start)
+    assert np.median(timings) < 0.1  # loose bound: CI machines are shared
+
+
+def test_q1_is_the_highest_surviving_leverage():
+    surviving = [lev for lev in (2, 5, 10, 25)
+                 if not _direct("covid_2020", lev).events_of("liquidated")]
+    expected = f"{max(surviving)}x" if surviving else "none of them"
+    q = lesson08.q1
+    assert q.options[q.answer] == expected
+    assert q.check(q.answer).correct
+    wrong = next(k for k in q.options if k != q.answer)
+    assert not q.check(wrong).correct
+    assert q.check(3).verdict == "info" and "ex.q1.check" in q.check(3).message
+
+
+def test_q2_is_the_ftx_loss():
+    record = _direct("ftx_2022", 10)
+    assert_allclose(lesson08.q2.answer, 3_000 - record.final_equity)
+    assert record.events_of("liquidated")
+
+
+def test_q3_is_the_margin_added():
+    rules = BacktestRules(add_margin_at_ratio=0.5, add_margin_amount=250, add_margin_budget=2_000)
+    record = _direct("may_2021", 10, 108, rules=rules)
+    assert_allclose(lesson08.q3.answer, sum(e.amount for e in record.events_of("margin_added")))
+
+
+@pytest.mark.parametrize("q", [lesson08.q2, lesson08.q3])
+def test_numeric_exercises(q):
+    assert q.check(round(q.answer, 2)).correct
+    for mistake in q.mistakes:
+        feedback = q.check(mistake.value)
+        assert not feedback.correct and mistake.explanation in feedback.message
+    assert q.check("a lot").verdict == "info"
+    assert q.check(None).verdict == "info"
