@@ -1,0 +1,161 @@
+"""Lesson 07: the liquidation-risk explorer, its exercises, and the multi-position Monte Carlo
+estimate it relies on."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from isomargin_lib import (
+    BINANCE_BTCUSDT,
+    Position,
+    explorers,
+    gbm_paths,
+    liquidation_price,
+    liquidation_probabilities_mc,
+    liquidation_probability,
+    liquidation_probability_mc,
+)
+from isomargin_lib.exercises import lesson07
+from isomargin_lib.explorers._volatility import FAN_STEPS, MC_LEVERAGES, MC_STEPS
+
+ENTRY, MARGIN, PATHS, SEED = 60_000, 1_000, 2_000, 7
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return explorers.liquidation_risk(entry_price=ENTRY, margin=MARGIN)
+
+
+def set_controls(explorer, **values):
+    for name, value in values.items():
+        explorer.controls[name].value = value
+
+
+def long_at(leverage):
+    return Position("long", ENTRY, MARGIN * leverage / ENTRY)
+
+
+@pytest.mark.parametrize(("leverage", "volatility", "horizon"),
+                         [(10, 60, 7), (20, 60, 7), (3, 100, 30), (50, 40, 2)])
+def test_controls_move_figure_and_readout(explorer, leverage, volatility, horizon):
+    set_controls(explorer, leverage=leverage, volatility=volatility, horizon=horizon)
+    sigma = volatility / 100
+    kwargs = {"volatility": sigma, "horizon_days": horizon, "tiers": BINANCE_BTCUSDT}
+    closed = liquidation_probability(long_at(leverage), MARGIN, **kwargs)
+    mc = liquidation_probability_mc(long_at(leverage), MARGIN, steps=MC_STEPS, paths=PATHS,
+                                    continuity_correction=True, seed=SEED, **kwargs)
+    assert_allclose(explorer.numbers["probability_percent"], 100 * closed)
+    assert_allclose(explorer.numbers["mc_percent"], 100 * mc.probability)
+    assert_allclose(explorer.numbers["mc_standard_error_percent"], 100 * mc.standard_error)
+    barrier = liquidation_price(long_at(leverage), MARGIN, tiers=BINANCE_BTCUSDT)
+    assert_allclose(explorer.numbers["liquidation_price"], barrier)
+    data = explorer.figure.data
+    curve = [liquidation_probability(long_at(lev), MARGIN, **kwargs) for lev in data[0].x]
+    assert_allclose(data[0].y, 100 * np.array(curve))
+    points = [liquidation_probability_mc(long_at(lev), MARGIN, steps=MC_STEPS, paths=PATHS,
+                                         continuity_correction=True, seed=SEED, **kwargs)
+              for lev in MC_LEVERAGES]
+    assert_allclose(data[1].y, [100 * p.probability for p in points])
+    assert_allclose(data[1].error_y.array, [100 * p.standard_error for p in points])
+    assert_allclose(data[2].x, [leverage])
+    assert_allclose(data[2].y, [100 * closed])
+    # The fan: library paths, liquidated ones are those touching the barrier.
+    fan = gbm_paths(ENTRY, volatility=sigma, steps=FAN_STEPS, step_days=horizon / FAN_STEPS,
+                    paths=40, seed=SEED)
+    hit = (fan <= barrier).any(axis=1)
+    assert explorer.numbers["sample_liquidated"] == hit.sum()
+    assert np.count_nonzero(np.isnan(np.asarray(data[3].y, dtype=float))) == (~hit).sum()
+    assert len(data[6].x) == hit.sum()
+    assert np.all(np.asarray(data[6].y) <= barrier)
+    for key in ("probability_percent", "mc_percent", "liquidation_price", "sample_liquidated"):
+        assert f'data-key="{key}"' in explorer.readout.value
+        assert explorer.texts[key] in explorer.readout.value
+
+
+def test_status_follows_the_probability(explorer):
+    set_controls(explorer, leverage=3, volatility=40, horizon=7)
+    assert 'data-kind="ok"' in explorer.readout.value
+    set_controls(explorer, leverage=10, volatility=60, horizon=7)
+    assert 'data-kind="warning"' in explorer.readout.value
+    set_controls(explorer, leverage=20)
+    assert explorer.status.startswith("MORE LIKELY THAN NOT")
+    assert 'data-kind="danger"' in explorer.readout.value
+    assert explorer.numbers["sample_liquidated"] > 0
+
+
+def test_1x_cannot_be_liquidated(explorer):
+    set_controls(explorer, leverage=1)
+    assert explorer.numbers["probability_percent"] == 0
+    assert explorer.texts["liquidation_price"] == "none"
+    assert explorer.numbers["sample_liquidated"] == 0
+    assert "cannot be liquidated" in explorer.status
+
+
+def test_far_barrier_is_named_below_the_chart(explorer):
+    set_controls(explorer, leverage=3, volatility=20, horizon=1)
+    assert list(explorer.figure.data[7].x) == [None, None]
+    assert "below the chart" in explorer.figure.data[8].text[0]
+
+
+def test_many_positions_equal_one_at_a_time():
+    """Same seed: every estimate equals liquidation_probability_mc's, for longs and shorts."""
+    positions = [long_at(lev) for lev in (1, 2, 10, 50)] + [
+        Position("short", ENTRY, MARGIN * lev / ENTRY) for lev in (5, 25)]
+    kwargs = {"volatility": 0.8, "horizon_days": 10, "steps": 50, "paths": 3_000, "seed": 11,
+              "tiers": BINANCE_BTCUSDT}
+    for corrected in (False, True):
+        together = liquidation_probabilities_mc(positions, MARGIN,
+                                                continuity_correction=corrected, **kwargs)
+        alone = [liquidation_probability_mc(p, MARGIN, continuity_correction=corrected,
+                                            **kwargs) for p in positions]
+        assert together == alone
+    assert together[0].probability == 0.0
+
+
+def test_many_positions_agree_with_closed_form():
+    """Continuity-corrected estimates lie within 4 standard errors of the formula."""
+    positions = [long_at(lev) for lev in (5, 10, 20)]
+    estimates = liquidation_probabilities_mc(positions, MARGIN, volatility=0.6, horizon_days=7,
+                                             steps=168, paths=20_000, seed=5,
+                                             continuity_correction=True,
+                                             tiers=BINANCE_BTCUSDT)
+    for position, estimate in zip(positions, estimates, strict=True):
+        exact = liquidation_probability(position, MARGIN, volatility=0.6, horizon_days=7,
+                                        tiers=BINANCE_BTCUSDT)
+        assert abs(estimate.probability - exact) <= 4 * max(estimate.standard_error, 1e-3)
+
+
+def test_many_positions_bad_input():
+    with pytest.raises(ValueError, match="positions"):
+        liquidation_probabilities_mc([], MARGIN, volatility=0.6, horizon_days=7, steps=2,
+                                     paths=10)
+    with pytest.raises(ValueError, match="margins"):
+        liquidation_probabilities_mc([long_at(2)], [1, 2], volatility=0.6, horizon_days=7,
+                                     steps=2, paths=10)
+
+
+def test_q1_probability_at_20x():
+    exact = lesson07.q1.answer
+    position = Position("long", 60_000, 0.25)
+    assert_allclose(exact, 100 * liquidation_probability(
+        position, 750, volatility=0.6, horizon_days=7, tiers=BINANCE_BTCUSDT))
+    assert lesson07.q1.check(round(exact, 1)).correct
+    assert lesson07.q1.check(exact * 0.99).correct           # a Monte Carlo answer
+    assert lesson07.q1.check(exact / 100).verdict == "wrong"  # a fraction
+    ends = lesson07.q1.check(lesson07._ENDS_BELOW)
+    assert ends.verdict == "wrong" and "ENDS" in ends.message
+    assert "bankruptcy" in lesson07.q1.check(lesson07._BANKRUPT).message
+    assert lesson07.q1.check(None).verdict == "info"
+    assert math.isclose(lesson07._ENDS_BELOW * 2, exact, rel_tol=0.05)
+
+
+def test_q2_and_q3_choices():
+    assert lesson07.q2.check("b").correct and lesson07.q3.check("a").correct
+    for wrong in "acd":
+        assert lesson07.q2.check(wrong).verdict == "wrong"
+    for wrong in "bcd":
+        assert lesson07.q3.check(wrong).verdict == "wrong"
+    assert lesson07.q2.check(None).verdict == "info"
+    assert lesson07.probability(20) > 2 * lesson07.probability(10)
