@@ -11,6 +11,7 @@ from ._accounts import (
     SurvivalMargin,
     compare_shock,
     cross_twin,
+    hedged_pair_positions,
     margin_to_survive,
     shocked_marks,
 )
@@ -19,7 +20,10 @@ from ._backtest import (
     BacktestEvent,
     BacktestRecord,
     BacktestRules,
+    ReplayOutcome,
     backtest,
+    replay_crash,
+    replay_outcome,
 )
 from ._contracts import Position
 from ._fees import BINANCE_USDM_TAKER_RATE, taker_fee
@@ -33,6 +37,7 @@ from ._margin import (
     return_on_equity,
 )
 from ._paths import (
+    CRASH_LABELS,
     CRASH_WINDOWS,
     DAYS_PER_YEAR,
     Candles,
@@ -56,9 +61,11 @@ from ._risk import (
 from ._strategies import (
     AGGRESSIVE,
     CONSERVATIVE,
+    STRATEGY_MODELS,
     PathOutcomes,
     StrategyRules,
     backtest_paths,
+    strategy_outcomes,
 )
 from ._tiers import BINANCE_BTCUSDT, MarginTiers, Tier
 
@@ -67,9 +74,11 @@ __all__ = [
     "BINANCE_BTCUSDT",
     "BINANCE_USDM_TAKER_RATE",
     "CONSERVATIVE",
+    "CRASH_LABELS",
     "CRASH_WINDOWS",
     "DAYS_PER_YEAR",
     "EVENT_KINDS",
+    "STRATEGY_MODELS",
     "BacktestEvent",
     "BacktestRecord",
     "BacktestRules",
@@ -81,6 +90,7 @@ __all__ = [
     "PathOutcomes",
     "Position",
     "PositionSizing",
+    "ReplayOutcome",
     "ShockOutcome",
     "StrategyRules",
     "SurvivalMargin",
@@ -94,6 +104,7 @@ __all__ = [
     "compare_shock",
     "cross_twin",
     "gbm_paths",
+    "hedged_pair_positions",
     "initial_margin",
     "liquidation_move_percent",
     "liquidation_price",
@@ -107,8 +118,11 @@ __all__ = [
     "margin_ratio",
     "margin_to_survive",
     "position_size",
+    "replay_crash",
+    "replay_outcome",
     "return_on_equity",
     "shocked_marks",
+    "strategy_outcomes",
     "student_t_paths",
     "taker_fee",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import _checks, _margin
 from ._contracts import Position
-from ._tiers import MarginTiers
+from ._tiers import BINANCE_BTCUSDT, MarginTiers
 
 
 @dataclass(frozen=True)
@@ -471,3 +471,37 @@ def margin_to_survive(positions, scenarios) -> SurvivalMargin:
     cross_need = max(sum(need[n][k] for n in positions) for k in range(len(scenarios)))
     return SurvivalMargin(per_position, sum(per_position.values()),
                           max(sum(initial.values()), cross_need))
+
+
+# ---- lesson 09's hedged pair ------------------------------------------------------------------
+BTC_ENTRY, BTC_QUANTITY = 60_000.0, 0.1   # the long leg: 6,000 USDT of notional
+ETH_ENTRY, ETH_MMR = 3_000.0, 0.005       # the short leg (flat maintenance rate, as lesson 04)
+
+
+def hedged_pair_positions(hedge_ratio: float, leverage: float) -> dict:
+    """Lesson 09's hedged pair: a BTC long of 0.1 BTC at 60,000 USDT and an ETH short at 3,000 USDT
+    whose notional is ``hedge_ratio`` times the long's, both at ``leverage``.
+
+    Parameters
+    ----------
+    hedge_ratio : float
+        ETH short notional / BTC long notional, >= 0 (0: no short, the long alone).
+    leverage : float
+        Both legs; sets each isolated margin (notional / leverage).
+
+    Returns
+    -------
+    dict of str to IsolatedPosition
+        ``"BTC long"`` (maintenance from ``BINANCE_BTCUSDT``) and, when ``hedge_ratio > 0``,
+        ``"ETH short"`` (maintenance rate 0.5 %), ready for ``compare_shock`` and
+        ``margin_to_survive``.
+    """
+    if not hedge_ratio >= 0:
+        raise ValueError(f"hedge_ratio must be >= 0, got {hedge_ratio!r}")
+    pair = {"BTC long": IsolatedPosition(Position("long", BTC_ENTRY, BTC_QUANTITY), leverage,
+                                         tiers=BINANCE_BTCUSDT)}
+    if hedge_ratio > 0:
+        quantity = hedge_ratio * BTC_ENTRY * BTC_QUANTITY / ETH_ENTRY
+        pair["ETH short"] = IsolatedPosition(Position("short", ETH_ENTRY, quantity), leverage,
+                                             mmr=ETH_MMR)
+    return pair

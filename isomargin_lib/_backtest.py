@@ -15,12 +15,24 @@ crossed is handled at the open price, the liquidation first. An isolated positio
 through its bankruptcy price still loses only its margin; a cross account loses at most its
 wallet.
 
+What a liquidation costs
+------------------------
+A liquidated position loses **everything behind it**: an isolated position its whole isolated
+margin (top-ups and funding included), a cross account its whole wallet. On Binance the
+liquidation engine takes the position over at the liquidation price, and what is left of the
+margin there (the maintenance margin, less any taker fee) goes to the liquidation clearance fee
+and the insurance fund; none of it returns to the trader (Binance, "Liquidation Protocols" and
+"What is the Insurance Fund"). The liquidation event records the split: ``amount`` the loss at
+the fill price, ``fee`` the taker fee, ``forfeited`` the rest of the equity taken by the engine.
+The rest of an isolated trader's wallet is untouched.
+
 Prices are taken as the mark price (exchanges liquidate on the mark price; candles here are last
 or simulated prices).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -30,8 +42,15 @@ from . import _checks
 from ._contracts import CONTRACTS, SIDES, Position
 from ._fees import taker_fee
 from ._margin import check_leverage, liquidation_price, maintenance_margin
-from ._paths import Candles
-from ._tiers import MarginTiers
+from ._paths import CRASH_WINDOWS, Candles, load_btc_crash
+from ._tiers import BINANCE_BTCUSDT, MarginTiers
+
+CRASH_MARGIN = 1_000.0
+"""USDT: the isolated margin of lesson 08's crash replays (``replay_crash``)."""
+CRASH_WALLET = 3_000.0
+"""USDT: all the trader's funds in lesson 08's crash replays."""
+CRASH_TOP_UP = 250.0
+"""USDT moved into the isolated margin per top-up in lesson 08's crash replays."""
 
 MARGIN_MODES = ("isolated", "cross")
 EVENT_KINDS = ("open", "funding", "liquidated", "stop", "take_profit", "margin_added", "reduced")
@@ -131,10 +150,16 @@ class BacktestEvent:
         Quantity traded (opened, reduced or closed); 0 for funding and top-ups.
     amount : float
         Cash in the settlement currency: realised PnL of a close or reduction (for a liquidation,
-        the loss actually borne: at most the isolated margin, or the cross wallet), the funding
+        the loss at the fill price, at most the isolated margin or the cross wallet), the funding
         received (negative when paid), or the margin added.
     fee : float
         Taker fee actually charged, >= 0.
+    forfeited : float
+        Liquidations only: the equity still left behind the position after ``amount`` and
+        ``fee`` (the maintenance margin at the liquidation price, less the fee; 0 after a gap
+        through the bankruptcy price), taken by the liquidation engine as clearance fee /
+        insurance fund contribution, >= 0. So a liquidation costs ``-amount + fee + forfeited``
+        = the whole isolated margin, or the whole cross wallet.
     """
 
     index: int
@@ -144,6 +169,7 @@ class BacktestEvent:
     quantity: float = 0.0
     amount: float = 0.0
     fee: float = 0.0
+    forfeited: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,6 +216,12 @@ class BacktestRecord:
     def total_fees(self) -> float:
         """All taker fees charged, settlement currency."""
         return sum(event.fee for event in self.events)
+
+    @property
+    def total_forfeited(self) -> float:
+        """Equity taken by the liquidation engine (see ``BacktestEvent.forfeited``), settlement
+        currency; 0 unless the position was liquidated."""
+        return sum(event.forfeited for event in self.events)
 
     @property
     def total_funding(self) -> float:
@@ -352,25 +384,34 @@ class _Replay:
     def _close(self, kind: str, price: float, fraction: float = 1.0) -> None:
         """Close ``fraction`` of the position at ``price``; the trader never loses more than
         what backs it (isolated margin or cross wallet): the exchange's insurance fund covers
-        the rest."""
+        the rest. A liquidation forfeits what is left behind the position (module docstring)."""
         quantity = self.position.quantity * fraction
         released = self.margin * fraction  # isolated margin freed (0 in cross mode)
         backing = released if self.is_isolated else self.wallet
         # What backs the closed part is the most it can lose: the insurance fund takes the rest.
         pnl = max(backing + float(self.position.pnl(price)) * fraction, 0.0) - backing
         self.margin -= released
-        self.wallet += released + pnl
-        # A liquidation fee comes out of what is left behind the position only; other fees
-        # may use the whole wallet. Neither takes the wallet below zero.
-        payable = backing + pnl if kind == "liquidated" else self.wallet
-        fee = min(self.fee_on(price, quantity), max(payable, 0.0))
-        self.wallet -= fee
+        forfeited = 0.0
+        if kind == "liquidated":
+            # The engine takes over: the taker fee and then everything else left behind the
+            # position go to the exchange. Isolated: the free wallet is untouched; cross: the
+            # wallet backed the position, so it is emptied.
+            left = backing + pnl
+            fee = min(self.fee_on(price, quantity), max(left, 0.0))
+            forfeited = max(left - fee, 0.0)
+            if not self.is_isolated:
+                self.wallet = 0.0
+        else:
+            self.wallet += released + pnl
+            # Fees may use the whole wallet, but never take it below zero.
+            fee = min(self.fee_on(price, quantity), max(self.wallet, 0.0))
+            self.wallet -= fee
         if fraction < 1:
             p = self.position
             self.position = Position(p.side, p.entry_price, p.quantity - quantity, p.contract)
         else:
             self.is_open = False
-        self.record(kind, price, quantity=quantity, amount=pnl, fee=fee)
+        self.record(kind, price, quantity=quantity, amount=pnl, fee=fee, forfeited=forfeited)
 
     def _liquidated(self, price: float) -> None:
         self._close("liquidated", price)
@@ -444,8 +485,12 @@ def backtest(candles, *, side, quantity, leverage, wallet_balance, margin_mode="
     module docstring (gaps, ties). Sources of the arithmetic:
 
     * liquidation when equity = maintenance margin, at ``liquidation_price`` (Binance, "How to
-      Calculate Liquidation Price of USDⓈ-M Contracts"); the position closes there, and what is
-      left of the margin after the fee returns to the wallet;
+      Calculate Liquidation Price of USDⓈ-M Contracts"); the liquidation engine takes the
+      position over there and what is left of the margin (the maintenance margin, less the taker
+      fee) goes to the clearance fee / insurance fund (Binance, "Liquidation Protocols", "What
+      is the Insurance Fund"): a liquidation costs the whole isolated margin (top-ups
+      included), or the whole cross wallet, and never more (a gap through the bankruptcy price
+      costs the same); recorded as the event's ``amount``, ``fee`` and ``forfeited``;
     * funding = position notional x funding rate, every 8 h at 00:00, 08:00 and 16:00 UTC,
       longs pay shorts when the rate is positive (Binance, "Introduction to Binance Futures
       Funding Rates"). Only holders at the funding time pay: none at the opening instant.
@@ -455,7 +500,8 @@ def backtest(candles, *, side, quantity, leverage, wallet_balance, margin_mode="
       margin (so paying funding moves the liquidation price closer); exchanges may take it from
       the available balance first;
     * taker fee = notional x fee rate on opening, closing, reduction and liquidation (Binance,
-      "Trading Fees" for USDⓈ-M futures); fees never take the wallet below zero.
+      "Trading Fees" for USDⓈ-M futures); fees never take the wallet below zero, and a
+      liquidation's fee comes out of what is left behind the position.
 
     A partial reduction releases the same fraction of the isolated margin, so with a flat rate
     it leaves the isolated liquidation price unchanged; in cross mode it moves it away.
@@ -519,3 +565,120 @@ def _run(replay: _Replay, candles: Candles) -> BacktestRecord:
             liquidation[i] = np.nan if level is None else level
     return BacktestRecord(candles.time, candles.close, equity, ratio, liquidation,
                           tuple(replay.events), replay.initial_equity)
+
+
+@functools.cache
+def crash_from(name: str, entry_hour: int = 0) -> Candles:
+    """The hourly candles of crash window ``name`` from ``entry_hour`` on (a position opened
+    at that candle's open). Cached: do not modify them.
+
+    Parameters
+    ----------
+    name : str
+        One of ``CRASH_WINDOWS``.
+    entry_hour : int
+        Hours after the window's first candle, 0 .. 238.
+    """
+    candles = load_btc_crash(name)
+    if not (isinstance(entry_hour, (int, np.integer)) and 0 <= entry_hour < len(candles) - 1):
+        raise ValueError(f"entry_hour must be an integer in [0, {len(candles) - 2}], got "
+                         f"{entry_hour!r}")
+    if entry_hour == 0:
+        return candles
+    part = slice(int(entry_hour), None)
+    return Candles(candles.time[part], candles.open[part], candles.high[part],
+                   candles.low[part], candles.close[part], interval=candles.interval)
+
+
+@functools.lru_cache(maxsize=4096)
+def replay_crash(name: str, leverage: float, *, entry_hour: int = 0, mode: str = "isolated",
+                 margin: float = CRASH_MARGIN, wallet: float = CRASH_WALLET,
+                 top_up_at: float | None = None,
+                 top_up_amount: float = CRASH_TOP_UP) -> BacktestRecord:
+    """A BTC long through crash window ``name``: lesson 08's set-up for ``backtest``.
+
+    Parameters
+    ----------
+    name : str
+        One of ``CRASH_WINDOWS`` (see ``load_btc_crash``).
+    leverage : float
+        Sets the size: notional at entry = ``margin * leverage`` (quantity = that / entry).
+    entry_hour : int
+        Hours after the window opens, 0 .. 238; the long opens at that candle's open price.
+    mode : {"isolated", "cross"}
+        Isolated: ``margin`` backs the position, the rest of ``wallet`` is kept apart. Cross:
+        the whole ``wallet`` backs it.
+    margin, wallet : float
+        USDT, 0 < margin <= wallet.
+    top_up_at : float, optional
+        Isolated only: margin ratio (a fraction in (0, 1)) at which ``top_up_amount`` is added,
+        again and again, until the rest of the wallet (``wallet - margin``) is spent.
+    top_up_amount : float
+        USDT per top-up.
+
+    Returns
+    -------
+    BacktestRecord
+        Maintenance margin from ``BINANCE_BTCUSDT``; no fees or funding; a liquidation forfeits
+        the whole margin (see ``backtest``). Cached: do not modify it.
+    """
+    _checks.choice("name", name, CRASH_WINDOWS)
+    candles = crash_from(name, entry_hour)
+    rules = None
+    if top_up_at is not None:
+        rules = BacktestRules(add_margin_at_ratio=top_up_at, add_margin_amount=top_up_amount,
+                              add_margin_budget=wallet - margin)
+    quantity = _checks.positive("margin", margin) * leverage / float(candles.open[0])
+    return backtest(candles, side="long", quantity=quantity, leverage=leverage,
+                    wallet_balance=wallet, margin_mode=mode, rules=rules, tiers=BINANCE_BTCUSDT)
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    """What a replay came to (see ``replay_outcome``).
+
+    Attributes
+    ----------
+    liquidated : bool
+    time : numpy.datetime64 or None
+        Open time of the candle in which the position was liquidated (UTC, to the minute).
+    price : float or None
+        Liquidation fill price, quote currency per base asset.
+    hours : int or None
+        Candles from entry to the liquidating candle (hours for hourly candles).
+    margin_added : float
+        Moved into the isolated margin by top-ups, settlement currency.
+    worst_ratio : float
+        Highest margin ratio at a candle close while the position was open (a fraction;
+        liquidations inside a candle are not seen at the closes); NaN if none.
+    final_equity : float
+        Account equity at the last close, settlement currency.
+    change : float
+        ``final_equity`` minus the wallet before opening, settlement currency.
+    """
+
+    liquidated: bool
+    time: np.datetime64 | None
+    price: float | None
+    hours: int | None
+    margin_added: float
+    worst_ratio: float
+    final_equity: float
+    change: float
+
+
+def replay_outcome(record: BacktestRecord) -> ReplayOutcome:
+    """Summary of a ``BacktestRecord``: liquidated or not, when, top-ups, equity."""
+    if not isinstance(record, BacktestRecord):
+        raise ValueError(f"record must be a BacktestRecord, got {type(record).__name__}")
+    events = record.events_of("liquidated")
+    ratios = record.margin_ratio[np.isfinite(record.margin_ratio)]
+    worst = float(ratios.max()) if ratios.size else float("nan")
+    added = float(sum(e.amount for e in record.events_of("margin_added")))
+    if events:
+        event = events[0]
+        time, price, hours = event.time.astype("datetime64[m]"), event.price, event.index
+    else:
+        time = price = hours = None
+    return ReplayOutcome(bool(events), time, price, hours, added, worst, record.final_equity,
+                         record.final_equity - record.initial_equity)

@@ -28,6 +28,14 @@ DAYS_PER_YEAR = 365.0
 CRASH_WINDOWS = ("covid_2020", "may_2021", "june_2022", "ftx_2022")
 """Names of the bundled hourly crash windows, oldest first (see ``load_btc_crash``)."""
 
+CRASH_LABELS = {
+    "covid_2020": "Black Thursday, March 2020",
+    "may_2021": "19 May 2021",
+    "june_2022": "Celsius / 3AC, June 2022",
+    "ftx_2022": "FTX collapse, November 2022",
+}
+"""What each of ``CRASH_WINDOWS`` is called in the lessons."""
+
 _CRASH_STARTS = {
     "covid_2020": "2020-03-08",  # "Black Thursday", 12-13 March 2020
     "may_2021": "2021-05-15",  # 19 May 2021 crash

@@ -14,6 +14,7 @@ Aggressive Profit Maximization", are ``CONSERVATIVE`` and ``AGGRESSIVE``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +23,14 @@ from . import _checks
 from ._backtest import FUNDING_INTERVAL, BacktestRules
 from ._contracts import SIDES
 from ._fees import BINANCE_USDM_TAKER_RATE
-from ._paths import Candles
+from ._paths import (
+    Candles,
+    bootstrap_paths,
+    gbm_paths,
+    load_btc_daily,
+    log_returns,
+    student_t_paths,
+)
 
 BINANCE_BTCUSDT_FIRST_MMR = 0.004
 """Maintenance margin rate of Binance's first BTCUSDT bracket (notional < 50,000 USDT)."""
@@ -134,6 +142,10 @@ class PathOutcomes:
         Total top-ups, taker fees paid, and funding received (negative when paid), USDT.
     initial_equity : float
         The wallet before opening, USDT.
+    forfeited : numpy.ndarray
+        Equity left behind the position when it was liquidated (the maintenance margin less the
+        taker fee), taken by the liquidation engine; 0 on paths not liquidated, USDT. As
+        ``backtest``'s ``BacktestRecord.total_forfeited``.
     """
 
     final_equity: np.ndarray
@@ -146,6 +158,7 @@ class PathOutcomes:
     fees: np.ndarray
     funding: np.ndarray
     initial_equity: float
+    forfeited: np.ndarray
     summary: dict = field(init=False)
 
     def __post_init__(self):
@@ -214,15 +227,26 @@ def backtest_paths(candles, rules: StrategyRules, *, wallet_balance,
     -----
     Same arithmetic and intrabar assumption as ``backtest`` (open -> nearer extreme -> farther
     extreme -> close; at one price liquidation, then stop, take-profit, top-up), whose docstring
-    gives the sources: Binance's liquidation formula ``LP = (WB + cum - s*Q*EP) / (Q*MMR -
-    s*Q)`` ("How to Calculate Liquidation Price of USDⓈ-M Contracts"), funding = notional x rate
-    every 8 h settled against the isolated margin ("Introduction to Binance Futures Funding
-    Rates"), taker fee = notional x rate ("Trading Fees"). With a flat rate the margin ratio
+    gives the sources. A liquidation costs the whole isolated margin, top-ups included: what is
+    left of it at the liquidation price goes to the clearance fee / insurance fund (Binance,
+    "Liquidation Protocols", "What is the Insurance Fund"; ``PathOutcomes.forfeited``), and a
+    gap through the bankruptcy price costs no more than the margin. Other sources: Binance's
+    liquidation formula ``LP = (WB + cum - s*Q*EP) / (Q*MMR - s*Q)`` ("How to Calculate
+    Liquidation Price of USDⓈ-M Contracts"), funding = notional x rate every 8 h settled against
+    the isolated margin ("Introduction to Binance Futures Funding Rates"), taker fee = notional
+    x rate ("Trading Fees"). With a flat rate the margin ratio
     ``MM / equity`` reaches a threshold ``r`` at the price
     ``(r*(M - s*Q*EP) + cum) / (Q*(MMR - r*s))`` (``M`` the isolated margin), so each trigger is
     a price level: between two events the state changes only by funding, which is summed with a
     cumulative sum, and the first candle that reaches any level is found for all paths at once.
     """
+    wallet_balance, mmr, cum = _check_run(rules, wallet_balance, mmr, maintenance_amount)
+    o, h, lo, c, times, interval = _stack(candles)
+    return _Simulation(o, h, lo, c, funding_counts(times, interval), rules, wallet_balance,
+                       mmr, cum).run()
+
+
+def _check_run(rules, wallet_balance, mmr, maintenance_amount) -> tuple[float, float, float]:
     if not isinstance(rules, StrategyRules):
         raise ValueError(f"rules must be a StrategyRules, got {type(rules).__name__}")
     wallet_balance = _checks.positive("wallet_balance", wallet_balance)
@@ -231,9 +255,117 @@ def backtest_paths(candles, rules: StrategyRules, *, wallet_balance,
     if rules.add_margin_at_ratio is not None and not rules.add_margin_at_ratio > mmr:
         raise ValueError(f"rules.add_margin_at_ratio must be > mmr = {mmr:g} (the margin ratio "
                          f"never falls below it), got {rules.add_margin_at_ratio:g}")
-    o, h, lo, c, times, interval = _stack(candles)
-    return _Simulation(o, h, lo, c, funding_counts(times, interval), rules, wallet_balance,
-                       mmr, cum).run()
+    return wallet_balance, mmr, cum
+
+
+# ---- lesson 10's path sets: the strategies over hundreds of months -----------------------------
+
+STRATEGY_MODELS = ("GBM", "fat tails", "bootstrap", "BTC 2018-2025")
+"""Path models of ``strategy_paths``: geometric Brownian motion, Student-t returns (3 degrees
+of freedom), daily BTC returns resampled in 5-day blocks, and the real daily BTC history (a new
+entry every 7 days)."""
+STRATEGY_WALLET = 10_000.0   # USDT: the account behind each path (the seed's 10,000 USDT)
+STRATEGY_START_PRICE = 60_000.0
+STRATEGY_HORIZON_DAYS = 30
+STRATEGY_PATHS = 500
+STRATEGY_SEED = 2024
+ENTRY_EVERY_DAYS = 7
+
+
+@functools.cache
+def strategy_paths(model: str, volatility_percent: int = 60,
+                   horizon_days: int = STRATEGY_HORIZON_DAYS, paths: int = STRATEGY_PATHS,
+                   seed: int = STRATEGY_SEED) -> tuple:
+    """Candles of one path set, stacked for the simulation (cached: built once per set).
+
+    Parameters
+    ----------
+    model : str
+        One of ``STRATEGY_MODELS``.
+    volatility_percent : int
+        Annual volatility, %, used by "GBM" and "fat tails" only.
+    horizon_days, paths, seed : int
+        Days per path, number of simulated paths, random seed.
+
+    Returns
+    -------
+    tuple
+        ``(open, high, low, close, funding_counts)``, arrays of shape (paths, days). Simulated
+        paths are hourly, grouped into daily candles (so the candles keep the intraday highs
+        and lows); "bootstrap" resamples daily returns, so its candles have no intraday range;
+        "BTC 2018-2025" is the real daily history, one window every ``ENTRY_EVERY_DAYS`` days.
+    """
+    if model in ("GBM", "fat tails"):
+        generate = gbm_paths if model == "GBM" else functools.partial(student_t_paths,
+                                                                      degrees_of_freedom=3.0)
+        rows = generate(STRATEGY_START_PRICE, volatility=volatility_percent / 100,
+                        steps=horizon_days * 24, step_days=1 / 24, paths=paths, seed=seed)
+        return _daily_candles(rows, 24)
+    if model == "bootstrap":
+        returns = log_returns(load_btc_daily().close)
+        rows = bootstrap_paths(STRATEGY_START_PRICE, returns, steps=horizon_days, paths=paths,
+                               block_length=5, seed=seed)
+        return _daily_candles(rows, 1)
+    if model != "BTC 2018-2025":
+        raise ValueError(f"model must be one of {', '.join(map(repr, STRATEGY_MODELS))}; got "
+                         f"{model!r}")
+    o, h, lo, c, times, interval = _stack(history_windows(horizon_days))
+    return o, h, lo, c, funding_counts(times, interval)
+
+
+def _daily_candles(rows, steps_per_day):
+    """What ``candles_from_path(row, steps_per_day, step_days=1 / steps_per_day)`` gives for
+    each row, stacked (open, high, low, close, funding counts), in one vectorised step."""
+    n_paths, days = rows.shape[0], (rows.shape[1] - 1) // steps_per_day
+    body = rows[:, :-1].reshape(n_paths, days, steps_per_day)
+    close = rows[:, steps_per_day::steps_per_day]
+    times = np.arange(days, dtype=np.int64) * 86_400 + np.zeros((n_paths, 1), np.int64)
+    return (body[:, :, 0].copy(), np.maximum(body.max(axis=2), close),
+            np.minimum(body.min(axis=2), close), close.copy(), funding_counts(times, 86_400))
+
+
+@functools.cache
+def history_windows(horizon_days: int = STRATEGY_HORIZON_DAYS,
+                    every_days: int = ENTRY_EVERY_DAYS) -> tuple:
+    """Windows of ``horizon_days`` daily candles of ``load_btc_daily()``, one starting every
+    ``every_days`` days (rolling entries over the whole history); a tuple of Candles."""
+    daily = load_btc_daily()
+    starts = range(0, len(daily) - horizon_days + 1, every_days)
+    return tuple(Candles(daily.time[s:s + horizon_days], daily.open[s:s + horizon_days],
+                         daily.high[s:s + horizon_days], daily.low[s:s + horizon_days],
+                         daily.close[s:s + horizon_days], daily.interval) for s in starts)
+
+
+def strategy_outcomes(rules: StrategyRules, model: str,
+                      volatility_percent: int = 60) -> PathOutcomes:
+    """``rules`` over lesson 10's path set ``strategy_paths(model, volatility_percent)``.
+
+    The same numbers as ``backtest_paths`` (and so as ``backtest``, path by path) with a
+    ``STRATEGY_WALLET`` = 10,000 USDT wallet and Binance BTCUSDT's first bracket; cached per
+    (rules, model, volatility): do not modify the result.
+
+    Parameters
+    ----------
+    rules : StrategyRules
+        E.g. ``CONSERVATIVE`` or ``AGGRESSIVE``.
+    model : str
+        One of ``STRATEGY_MODELS``.
+    volatility_percent : int
+        Annual volatility, %, for "GBM" and "fat tails".
+
+    Returns
+    -------
+    PathOutcomes
+    """
+    _check_run(rules, STRATEGY_WALLET, BINANCE_BTCUSDT_FIRST_MMR, 0.0)
+    return _strategy_outcomes(rules, model, int(volatility_percent))
+
+
+@functools.lru_cache(maxsize=256)
+def _strategy_outcomes(rules, model, volatility_percent):
+    o, h, lo, c, counts = strategy_paths(model, volatility_percent)
+    return _Simulation(o, h, lo, c, counts, rules, STRATEGY_WALLET, BINANCE_BTCUSDT_FIRST_MMR,
+                       0.0).run()
 
 
 class _Simulation:
@@ -255,6 +387,7 @@ class _Simulation:
         self.budget = np.full(n_paths, float(rules.add_margin_budget))
         self.fees, self.funding = open_fee, np.zeros(n_paths)
         self.added = np.zeros(n_paths)
+        self.forfeited = np.zeros(n_paths)
         self.is_open = np.ones(n_paths, bool)
         self.ended = {kind: np.zeros(n_paths, bool) for kind in _KINDS[:3]}
         s = self.s
@@ -336,7 +469,7 @@ class _Simulation:
         return PathOutcomes(self.equity[:, -1].copy(), self.equity, drawdown,
                             self.ended["liquidated"], self.ended["stop"],
                             self.ended["take_profit"], self.added, self.fees, self.funding,
-                            self.initial)
+                            self.initial, self.forfeited)
 
     # ---- one candle in full detail, as ``backtest`` replays it --------------------------------
     def _replay_candle(self, rows, j):
@@ -402,10 +535,17 @@ class _Simulation:
         pnl = np.maximum(backing + self.s * self.q[rows] * (price - self.entry[rows]), 0.0) \
             - backing
         self.margin[rows] = 0.0
-        self.wallet[rows] += backing + pnl
-        payable = backing + pnl if kind == "liquidated" else self.wallet[rows]
-        fee = np.minimum(self.rules.taker_fee * self.q[rows] * price, np.maximum(payable, 0.0))
-        self.wallet[rows] -= fee
+        fee_due = self.rules.taker_fee * self.q[rows] * price
+        if kind == "liquidated":
+            # As ``backtest``: the taker fee, then all the rest left behind the position, go to
+            # the liquidation engine; the free wallet is untouched.
+            left = backing + pnl
+            fee = np.minimum(fee_due, np.maximum(left, 0.0))
+            self.forfeited[rows] += np.maximum(left - fee, 0.0)
+        else:
+            self.wallet[rows] += backing + pnl
+            fee = np.minimum(fee_due, np.maximum(self.wallet[rows], 0.0))
+            self.wallet[rows] -= fee
         self.fees[rows] += fee
         self.is_open[rows] = False
         self.ended[kind][rows] = True

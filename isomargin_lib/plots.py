@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from traitlets import Dict
@@ -105,6 +106,11 @@ def format_number(value, fmt: str = "{:,.2f}") -> str:
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else "-∞"
     return fmt.format(value)
+
+
+def format_time(time) -> str:
+    """A time (``numpy.datetime64`` or ISO string) to the minute, as "2020-03-12 10:00"."""
+    return str(np.datetime64(time, "m")).replace("T", " ")
 
 
 def readout_html(rows, status: str = "", status_kind: str = "ok") -> str:

@@ -86,6 +86,7 @@ def test_a_gap_through_the_bankruptcy_price_costs_only_the_isolated_margin():
     isolated = run(candles, stop_loss=95)
     assert kinds(isolated) == [("open", 100), ("liquidated", 80)]
     assert isolated.events[-1].amount == -10
+    assert isolated.events[-1].forfeited == 0  # nothing was left behind the position
     assert isolated.final_equity == 90
     # Cross, the whole wallet (100) backs the position: no price liquidates it, the stop
     # fills at the open, and the loss is the full 20.
@@ -109,9 +110,11 @@ def test_taker_fees_on_opening_and_closing():
     assert_allclose(record.final_equity, 100 - 0.05 + 10 - 0.055)
 
 
-def test_liquidation_fee_comes_out_of_what_is_left():
+def test_a_liquidation_forfeits_the_whole_isolated_margin():
     """MMR 1 %: LP = (10 - 100) / (0.01 - 1) = 90.909; there the margin left is the maintenance
-    margin 0.90909, the fee 90.909 x 0.05 % = 0.04545, and 0.86364 returns to the wallet."""
+    margin 0.90909: the fee 90.909 x 0.05 % = 0.04545 and the other 0.86364 go to the
+    liquidation engine (Binance: clearance fee / insurance fund), nothing returns to the wallet.
+    The account keeps 100 - 0.05 (opening fee) - 10 (margin) = 89.95."""
     record = run(hourly((100, 100, 85, 88)), mmr=0.01, taker_fee=0.0005)
     liquidation = 90 / 0.99
     event = record.events[-1]
@@ -119,7 +122,23 @@ def test_liquidation_fee_comes_out_of_what_is_left():
     assert_allclose(event.price, liquidation)
     assert_allclose(event.amount, liquidation - 100)
     assert_allclose(event.fee, liquidation * 0.0005)
-    assert_allclose(record.final_equity, 100 - 0.05 - 10 + liquidation * (0.01 - 0.0005))
+    assert_allclose(event.forfeited, liquidation * (0.01 - 0.0005))
+    assert_allclose(-event.amount + event.fee + event.forfeited, 10)  # the whole margin
+    assert_allclose(record.total_forfeited, event.forfeited)
+    assert_allclose(record.final_equity, 100 - 0.05 - 10)
+    assert record.equity[-1] == record.final_equity
+
+
+def test_a_liquidated_cross_account_loses_the_whole_wallet():
+    """Cross, wallet 20, 1 BTC long at 100, MMR 1 %: LP = (20 - 100) / (0.01 - 1) = 80.808.
+    The loss at LP is 19.192, the maintenance margin left 0.80808 is forfeited: wallet 0."""
+    record = run(hourly((100, 100, 75, 78)), wallet_balance=20, mmr=0.01, margin_mode="cross")
+    event = record.events[-1]
+    assert event.kind == "liquidated"
+    assert_allclose(event.price, 80 / 0.99)
+    assert_allclose(event.amount, 80 / 0.99 - 100)
+    assert_allclose(event.forfeited, 0.01 * 80 / 0.99)
+    assert record.final_equity == 0
 
 
 def test_no_fee_is_charged_beyond_an_empty_isolated_margin():
@@ -171,7 +190,9 @@ def test_margin_top_ups_then_liquidation():
                                                "liquidated"]
     assert_allclose([e.price for e in record.events[1:]], [45 / 0.49, 42.5 / 0.49, 80 / 0.99])
     assert [e.amount for e in record.events_of("margin_added")] == [5, 5]
-    assert_allclose(record.final_equity, 80 + 0.01 * 80 / 0.99)  # free wallet + MM at LP
+    # The margin, 10 + two top-ups of 5, is all lost: 0.808 (MM at LP) forfeited, 80 left.
+    assert_allclose(record.events[-1].forfeited, 0.01 * 80 / 0.99)
+    assert_allclose(record.final_equity, 80)
 
 
 def test_top_ups_stop_at_the_free_wallet():
@@ -217,9 +238,11 @@ def test_real_crash_isolated_versus_cross():
     liquidation = isolated.events_of("liquidated")[0]
     assert liquidation.time.astype("datetime64[D]") == np.datetime64("2020-03-12")
     margin = 0.1 * candles.open[0] / 5
-    assert 1_000 - isolated.final_equity <= margin + isolated.total_fees
+    # The whole margin (with the funding settled against it, and the liquidation's taker fee
+    # paid from it) and the opening fee are lost; the rest of the wallet is untouched.
+    assert_allclose(1_000 - isolated.final_equity, margin + isolated.events[0].fee)
     assert not cross.events_of("liquidated")
-    assert cross.equity.min() < isolated.equity.min() - 300
+    assert cross.equity.min() < isolated.equity.min() - 250  # about 299 lower
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -290,6 +313,13 @@ def test_isolated_loss_never_exceeds_margin_added_margin_and_fees(
     assert added <= 120
     loss = record.initial_equity - record.final_equity
     assert loss <= margin + added + record.total_fees + 1e-9 * 10_000
+    if record.events_of("liquidated"):
+        # Liquidated: the margin (funding was settled against it), the top-ups and the opening
+        # fee are lost, exactly (the liquidation's fee came out of the margin).
+        assert_allclose(loss, margin + added + record.events[0].fee, rtol=1e-9,
+                        atol=1e-9 * 10_000)
+    else:
+        assert record.total_forfeited == 0
     assert (record.equity >= 0).all()
     closing = [i for i, e in enumerate(record.events)
                if e.kind in ("liquidated", "stop", "take_profit")]
@@ -300,3 +330,5 @@ def test_isolated_loss_never_exceeds_margin_added_margin_and_fees(
         **common, "wallet_balance": 1.5 * margin + 10,
         "rules": BacktestRules(funding_rate=funding, taker_fee=fee)})
     assert (cross.equity >= 0).all()
+    if cross.events_of("liquidated"):
+        assert cross.final_equity == 0

@@ -114,7 +114,7 @@ def _find_python(version: str) -> str | None:
 
 def _slow_enabled(config) -> bool:
     return (os.environ.get("ISOMARGIN_SLOW", "") not in ("", "0")
-            or "slow" in (config.getoption("-m") or ""))
+            or "slow" in (config.getoption("markexpr") or ""))
 
 
 EXECUTE_START_PAGE = """

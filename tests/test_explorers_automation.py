@@ -6,20 +6,26 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from isomargin_lib import AGGRESSIVE, CONSERVATIVE, backtest_paths, candles_from_path, gbm_paths
-from isomargin_lib.exercises import lesson10
-from isomargin_lib.explorers import strategy_comparison
-from isomargin_lib.explorers._automation import (
-    BINS,
-    PATHS,
-    SEED,
-    START_PRICE,
-    endings_percent,
-    histogram_percent,
-    history_windows,
+from isomargin_lib import (
+    AGGRESSIVE,
+    CONSERVATIVE,
+    backtest_paths,
+    candles_from_path,
+    gbm_paths,
     strategy_outcomes,
+)
+from isomargin_lib._strategies import (
+    STRATEGY_PATHS,
+    STRATEGY_SEED,
+    STRATEGY_START_PRICE,
+    history_windows,
     strategy_paths,
 )
+from isomargin_lib.exercises import lesson10
+from isomargin_lib.explorers import strategy_comparison
+from isomargin_lib.explorers._automation import BINS, endings_percent, histogram_percent
+
+PATHS, SEED, START_PRICE = STRATEGY_PATHS, STRATEGY_SEED, STRATEGY_START_PRICE
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +60,18 @@ def test_defaults_show_backtest_paths(ex):
         assert ex.figure.data[3 + i].x[0] == pytest.approx(
             np.clip(np.median(out.final_equity), BINS[0], BINS[-1]))
     assert ex.numbers["paths"] == PATHS
+
+
+def test_a_liquidated_path_loses_margin_top_ups_and_opening_fee():
+    """Aggressive (20x, 1,000 USDT margin): a liquidated path loses exactly the margin, every
+    top-up it received and the opening fee, 20,000 x 0.05 % = 10 USDT; what was left of the
+    margin at the liquidation price is forfeited to the liquidation engine."""
+    out = strategy_outcomes(AGGRESSIVE, "GBM", 60)
+    dead = out.liquidated
+    assert dead.any()
+    assert_allclose(10_000 - out.final_equity[dead], 1_000 + out.margin_added[dead] + 10,
+                    rtol=1e-12)
+    assert (out.forfeited[dead] > 0).all()
 
 
 def test_controls_change_the_figure(ex):

@@ -16,9 +16,12 @@ from isomargin_lib import (
     explorers,
     liquidation_price,
     load_btc_crash,
+    maintenance_margin,
+    replay_crash,
+    replay_outcome,
 )
+from isomargin_lib._backtest import crash_from
 from isomargin_lib.exercises import lesson08
-from isomargin_lib.explorers._crashes import crash_from, outcome, replay
 
 
 @pytest.fixture
@@ -123,10 +126,26 @@ def test_helpers_cache_and_validate():
         crash_from("ftx_2022", 239)
     with pytest.raises(ValueError, match="margin"):
         explorers.crash_replay(margin=5_000, wallet=3_000)
-    o = outcome(replay("covid_2020", 2))
+    o = replay_outcome(replay_crash("covid_2020", 2))
     assert o.liquidated and o.price == pytest.approx(
         liquidation_price(Position("long", 8_885.25, 2_000 / 8_885.25), 1_000,
                           tiers=BINANCE_BTCUSDT))
+    # Liquidated in isolated mode: the whole 1,000 USDT margin is lost, the other 2,000 kept.
+    assert o.final_equity == 2_000 and o.change == -1_000
+    assert replay_crash("covid_2020", 2) is replay_crash("covid_2020", 2)
+    with pytest.raises(ValueError, match="name must be one of"):
+        replay_crash("covid", 2)
+    with pytest.raises(ValueError, match="record must be a BacktestRecord"):
+        replay_outcome("covid_2020")
+
+
+def test_a_cross_liquidation_empties_the_wallet(crash):
+    """25x cross in the FTX window is liquidated: the 3,000 USDT wallet backed it, all lost."""
+    for control, value in (("crash", "ftx_2022"), ("leverage", 25), ("mode", "cross")):
+        crash.controls[control].value = value
+    assert crash.numbers["outcome"] == "liquidated"
+    assert crash.numbers["final_equity"] == 0 and crash.numbers["change"] == -3_000
+    assert "the whole wallet is lost" in crash.status
 
 
 def test_a_move_is_fast(crash):
@@ -154,9 +173,18 @@ def test_q1_is_the_highest_surviving_leverage():
 
 
 def test_q2_is_the_ftx_loss():
+    """Liquidated in isolated mode: the loss is the whole 1,000 USDT margin, the loss at the
+    liquidation price plus the maintenance margin left there (forfeited)."""
     record = _direct("ftx_2022", 10)
     assert_allclose(lesson08.q2.answer, 3_000 - record.final_equity)
-    assert record.events_of("liquidated")
+    assert_allclose(lesson08.q2.answer, 1_000)
+    event = record.events_of("liquidated")[0]
+    assert_allclose(-event.amount + event.forfeited, 1_000)
+    entry = load_btc_crash("ftx_2022").open[0]
+    position = Position("long", entry, 10_000 / entry)
+    assert_allclose(event.forfeited,
+                    maintenance_margin(position, event.price, tiers=BINANCE_BTCUSDT))
+    assert any(m.value == pytest.approx(-event.amount) for m in lesson08.q2.mistakes)
 
 
 def test_q3_is_the_margin_added():

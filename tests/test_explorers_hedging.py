@@ -3,9 +3,14 @@
 import pytest
 from numpy.testing import assert_allclose
 
-from isomargin_lib import compare_shock, explorers, margin_to_survive, shocked_marks
+from isomargin_lib import (
+    compare_shock,
+    explorers,
+    hedged_pair_positions,
+    margin_to_survive,
+    shocked_marks,
+)
 from isomargin_lib.exercises import lesson09
-from isomargin_lib.explorers._hedging import hedged_pair_positions
 
 
 @pytest.fixture

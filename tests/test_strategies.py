@@ -56,6 +56,7 @@ def test_equals_backtest_path_by_path(rules):
                                        for r in ref], atol=1e-9)
     assert_allclose(out.fees, [r.total_fees for r in ref], atol=1e-9)
     assert_allclose(out.funding, [r.total_funding for r in ref], atol=1e-9)
+    assert_allclose(out.forfeited, [r.total_forfeited for r in ref], atol=1e-9)
 
 
 def test_real_daily_windows_equal_backtest():
@@ -82,9 +83,40 @@ def test_summary_and_drawdown():
     peak = np.maximum.accumulate(np.column_stack([np.full(len(out), 10_000.0), out.equity]),
                                  axis=1)[:, 1:]
     assert_allclose(out.max_drawdown, np.max(1 - out.equity / peak, axis=1).clip(0, 1))
-    # A liquidated aggressive path loses its margin and every top-up it received.
-    lost = 10_000 - out.final_equity[out.liquidated]
-    assert (lost > 1_000).all() and (lost <= 2_000 + 1e-9).all()
+    # A liquidated aggressive path loses exactly its margin, every top-up it received and the
+    # opening fee (20,000 USDT of notional x 0.05 % = 10 USDT): what was left of the margin at
+    # the liquidation price is forfeited, the liquidation's taker fee came out of it.
+    liquidated = out.liquidated
+    assert liquidated.any()
+    lost = 10_000 - out.final_equity[liquidated]
+    assert_allclose(lost, 1_000 + out.margin_added[liquidated] + 10, rtol=1e-12)
+    assert (out.forfeited[liquidated] > 0).all() and (out.forfeited[~liquidated] == 0).all()
+
+
+def hourly(*rows):
+    """Candles from (open, high, low, close) rows, one hour apart from 01:00 (no funding)."""
+    from isomargin_lib import Candles
+    o, h, low, c = np.array(rows, dtype=float).T
+    time = np.datetime64("2024-01-01T01:00", "s") + np.arange(len(rows)) * np.timedelta64(1, "h")
+    return Candles(time, o, h, low, c, np.timedelta64(1, "h"))
+
+
+def test_a_liquidation_forfeits_the_margin_and_a_gap_costs_no_more():
+    """A long of 1 at 100 with 10 of margin (10x), wallet 100, MMR 1 %: LP = (10 - 100) /
+    (0.01 - 1) = 90.909. Path 0 falls through it inside a candle: the loss at LP is 9.091 and
+    the maintenance margin left there, 0.909, is forfeited: the account keeps 90. Path 1 gaps
+    to 80, through the bankruptcy price 90: the loss is still the margin, 10, nothing is left
+    to forfeit, and the account keeps 90 too."""
+    paths = [hourly((100, 100, 85, 88), (88, 89, 87, 88)),
+             hourly((100, 100.5, 99, 99.5), (80, 85, 79, 84))]
+    rules = StrategyRules(leverage=10, margin=10)
+    out = backtest_paths(paths, rules, wallet_balance=100, mmr=0.01)
+    assert out.liquidated.tolist() == [True, True]
+    assert_allclose(out.final_equity, [90, 90])
+    assert_allclose(out.forfeited, [0.01 * 90 / 0.99, 0], atol=1e-12)
+    ref = reference(rules, paths, wallet=100, mmr=0.01)
+    assert_allclose(out.equity, [r.equity for r in ref], rtol=1e-12)
+    assert_allclose(out.forfeited, [r.total_forfeited for r in ref], atol=1e-12)
 
 
 def test_funding_counts_daily_candles():

@@ -1,15 +1,16 @@
 """Lesson 08 exercises: which leverage survived a real crash, what a liquidation cost, and
 what the top-ups moved."""
 
-from .._paths import load_btc_crash
-from ..explorers._crashes import CRASH_LABELS, MARGIN, WALLET, outcome, replay, when
+from .._backtest import CRASH_MARGIN, CRASH_WALLET, replay_crash, replay_outcome
+from .._paths import CRASH_LABELS, load_btc_crash
+from ..plots import format_time
 from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
 LEVERAGES = (2, 5, 10, 25)
 
 # Question 1: Black Thursday from the window's first hour, isolated mode.
 Q1_CRASH = "covid_2020"
-Q1_OUTCOMES = {lev: outcome(replay(Q1_CRASH, lev)) for lev in LEVERAGES}
+Q1_OUTCOMES = {lev: replay_outcome(replay_crash(Q1_CRASH, lev)) for lev in LEVERAGES}
 _SURVIVORS = [lev for lev in LEVERAGES if not Q1_OUTCOMES[lev].liquidated]
 _LETTERS = dict(zip("abcde", (*LEVERAGES, None)))
 
@@ -17,7 +18,8 @@ _LETTERS = dict(zip("abcde", (*LEVERAGES, None)))
 def _fate(lev):
     result = Q1_OUTCOMES[lev]
     if result.liquidated:
-        return f"{lev}x was liquidated on {when(result.time)} UTC, at {result.price:,.2f} USDT"
+        return (f"{lev}x was liquidated on {format_time(result.time)} UTC, at "
+                f"{result.price:,.2f} USDT")
     return f"{lev}x survived the window (worst margin ratio at a close " \
            f"{100 * result.worst_ratio:.1f} %)"
 
@@ -39,24 +41,30 @@ q1 = ChoiceExercise(
 
 # Question 2: the isolated 10x long in the FTX window, from the first hour.
 Q2_CRASH, Q2_LEVERAGE = "ftx_2022", 10
-Q2 = outcome(replay(Q2_CRASH, Q2_LEVERAGE))
-_Q2_CROSS = outcome(replay(Q2_CRASH, Q2_LEVERAGE, mode="cross"))
+_Q2_RECORD = replay_crash(Q2_CRASH, Q2_LEVERAGE)
+Q2 = replay_outcome(_Q2_RECORD)
+_Q2_CROSS = replay_outcome(replay_crash(Q2_CRASH, Q2_LEVERAGE, mode="cross"))
+# The liquidation split: the loss at the liquidation price, and the maintenance margin left
+# there, which the liquidation engine keeps (see ``backtest``).
+_Q2_LIQUIDATION = _Q2_RECORD.events_of("liquidated")[0]
 
 q2 = NumericExercise(
     answer=-Q2.change,
     unit="USDT",
-    hint_text="Replay it with replay('ftx_2022', 10) (or the explorer) and compare the account "
-              f"at the end with the {WALLET:,.0f} USDT it started with.",
-    solution_text="outcome(replay('ftx_2022', 10)).change is the gain (+) or loss (−): the "
-                  "position was liquidated, so the account lost its isolated margin except "
-                  "the maintenance margin left at the liquidation price, which the replay "
-                  "returns to the wallet.",
+    hint_text="Replay it with replay_crash('ftx_2022', 10) (or the explorer) and compare the "
+              f"account at the end with the {CRASH_WALLET:,.0f} USDT it started with. What "
+              "does a liquidated isolated position lose?",
+    solution_text="replay_outcome(replay_crash('ftx_2022', 10)).change is the gain (+) or "
+                  "loss (−): the position was liquidated, so the account lost its whole "
+                  f"isolated margin, {CRASH_MARGIN:,.0f} USDT: the loss down to the "
+                  "liquidation price, plus the maintenance margin left there, which the exchange's "
+                  "liquidation engine keeps (clearance fee / insurance fund). The other "
+                  f"{CRASH_WALLET - CRASH_MARGIN:,.0f} USDT of the wallet were untouched.",
     mistakes=[
-        Mistake(MARGIN, f"{MARGIN:,.0f} USDT is the whole isolated margin. The replay closes "
-                "the position at the liquidation price, where its equity still equals the "
-                "maintenance margin, and returns that remainder to the wallet. (On a real "
-                "exchange the remainder usually goes to the liquidation fee and the insurance "
-                "fund, so you would lose nearly all of it.)"),
+        Mistake(-_Q2_LIQUIDATION.amount, "That is only the loss down to the liquidation price "
+                "(the liquidation event's amount). At that price the position still had its "
+                "maintenance margin, and the liquidation engine keeps that too: a liquidated "
+                "isolated position loses its whole margin."),
         Mistake(-_Q2_CROSS.change, "That is the cross account's loss: it was not liquidated, "
                 "but the whole wallet carried the loss to the end of the window."),
         Mistake(Q2.final_equity, "That is what is left in the account, not what it lost."),
@@ -65,20 +73,21 @@ q2 = NumericExercise(
 
 # Question 3: a top-up rule on 19 May 2021, entering the hour before the 30,000 USDT wick.
 Q3_CRASH, Q3_LEVERAGE, Q3_ENTRY, Q3_AT = "may_2021", 10, 108, 0.5
-Q3 = outcome(replay(Q3_CRASH, Q3_LEVERAGE, entry_hour=Q3_ENTRY, top_up_at=Q3_AT))
-_Q3_WITHOUT = outcome(replay(Q3_CRASH, Q3_LEVERAGE, entry_hour=Q3_ENTRY))
+Q3 = replay_outcome(replay_crash(Q3_CRASH, Q3_LEVERAGE, entry_hour=Q3_ENTRY, top_up_at=Q3_AT))
+_Q3_WITHOUT = replay_outcome(replay_crash(Q3_CRASH, Q3_LEVERAGE, entry_hour=Q3_ENTRY))
 
 q3 = NumericExercise(
     answer=Q3.margin_added,
     unit="USDT",
     hint_text="In the explorer: 19 May 2021, entry hour 108, 10x, isolated, top-ups at 50 %. "
               "Read 'Margin added by top-ups'.",
-    solution_text="outcome(replay('may_2021', 10, entry_hour=108, top_up_at=0.5))"
-                  ".margin_added: each time the margin ratio reached 50 %, 250 USDT moved from "
-                  "the wallet into the isolated margin.",
+    solution_text="replay_outcome(replay_crash('may_2021', 10, entry_hour=108, "
+                  "top_up_at=0.5)).margin_added: each time the margin ratio reached 50 %, "
+                  "250 USDT moved from the wallet into the isolated margin.",
     mistakes=[
-        Mistake(WALLET - MARGIN, "That is the whole budget (the rest of the wallet). The "
-                "rule stops adding once the margin ratio is back under its threshold."),
+        Mistake(CRASH_WALLET - CRASH_MARGIN, "That is the whole budget (the rest of the "
+                "wallet). The rule stops adding once the margin ratio is back under its "
+                "threshold."),
         Mistake(-_Q3_WITHOUT.change, "That is what the position lost without top-ups: it was "
                 "liquidated on the wick."),
     ],

@@ -1,8 +1,7 @@
 """Lesson 09 exercises: the margin a beta-hedged pair needs in each mode, and when cross is
 the worse choice."""
 
-from .._accounts import compare_shock, margin_to_survive, shocked_marks
-from ..explorers._hedging import hedged_pair_positions
+from .._accounts import compare_shock, hedged_pair_positions, margin_to_survive, shocked_marks
 from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
 # Questions 1 and 2: ETH moves 1.3 times the market; the short is sized 0.75 of the long.

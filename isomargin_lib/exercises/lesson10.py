@@ -2,8 +2,7 @@
 
 import dataclasses
 
-from .._strategies import AGGRESSIVE, CONSERVATIVE
-from ..explorers._automation import strategy_outcomes
+from .._strategies import AGGRESSIVE, CONSERVATIVE, strategy_outcomes
 from ._base import ChoiceExercise, Mistake, NumericExercise
 
 # Question 1: the explorer's defaults (GBM, 60 % a year, 20x, top-ups at a 50 % margin ratio).

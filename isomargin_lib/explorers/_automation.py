@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,100 +10,29 @@ import plotly.graph_objects as go
 from .. import plots
 from .._contracts import Position
 from .._margin import liquidation_price
-from .._paths import (
-    Candles,
-    bootstrap_paths,
-    gbm_paths,
-    load_btc_daily,
-    log_returns,
-    student_t_paths,
-)
 from .._strategies import (
     AGGRESSIVE,
     BINANCE_BTCUSDT_FIRST_MMR,
     CONSERVATIVE,
-    _Simulation,
-    _stack,
-    funding_counts,
+    STRATEGY_HORIZON_DAYS,
+    STRATEGY_MODELS,
+    STRATEGY_PATHS,
+    STRATEGY_SEED,
+    STRATEGY_START_PRICE,
+    STRATEGY_WALLET,
+    strategy_outcomes,
 )
 from ._base import Explorer, Frame, Reading, slider, toggle
 
-MODELS = ("GBM", "fat tails", "bootstrap", "BTC 2018-2025")
-"""Path models: geometric Brownian motion, Student-t returns (3 degrees of freedom), daily BTC
-returns resampled in 5-day blocks, and the real daily BTC history (a new entry every 7 days)."""
+MODELS = STRATEGY_MODELS
 TOP_UPS = {"off": None, "50 %": 0.5, "80 %": 0.8}
-WALLET = 10_000.0
-START_PRICE = 60_000.0
-HORIZON_DAYS = 30
-PATHS = 500
-SEED = 2024
-ENTRY_EVERY_DAYS = 7
+WALLET = STRATEGY_WALLET
+START_PRICE = STRATEGY_START_PRICE
+HORIZON_DAYS = STRATEGY_HORIZON_DAYS
+PATHS = STRATEGY_PATHS
+SEED = STRATEGY_SEED
 BINS = np.arange(7_000.0, 16_001.0, 250.0)  # final-equity bins (USDT); outside values clipped
 ENDINGS = ("liquidated", "stopped", "open at the end")
-
-
-@functools.cache
-def strategy_paths(model: str, volatility_percent: int = 60, horizon_days: int = HORIZON_DAYS,
-                   paths: int = PATHS, seed: int = SEED) -> tuple:
-    """Candles of one path set, stacked for ``backtest_paths`` (cached: built once per set).
-
-    ``model`` is one of ``MODELS``; ``volatility_percent`` (annual %) is used by "GBM" and
-    "fat tails" only. Simulated paths are hourly, grouped into daily candles (so the candles
-    keep the intraday highs and lows); "bootstrap" resamples daily returns, so its candles have
-    no intraday range; "BTC 2018-2025" is the real daily history, one window every
-    ``ENTRY_EVERY_DAYS`` days.
-    """
-    if model in ("GBM", "fat tails"):
-        generate = gbm_paths if model == "GBM" else functools.partial(student_t_paths,
-                                                                      degrees_of_freedom=3.0)
-        rows = generate(START_PRICE, volatility=volatility_percent / 100,
-                        steps=horizon_days * 24, step_days=1 / 24, paths=paths, seed=seed)
-        return _daily_candles(rows, 24)
-    if model == "bootstrap":
-        returns = log_returns(load_btc_daily().close)
-        rows = bootstrap_paths(START_PRICE, returns, steps=horizon_days, paths=paths,
-                               block_length=5, seed=seed)
-        return _daily_candles(rows, 1)
-    if model != "BTC 2018-2025":
-        raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}")
-    candles = history_windows(horizon_days)
-    o, h, lo, c, times, interval = _stack(candles)
-    return o, h, lo, c, funding_counts(times, interval)
-
-
-def _daily_candles(rows, steps_per_day):
-    """What ``candles_from_path(row, steps_per_day, step_days=1 / steps_per_day)`` gives for
-    each row, stacked (open, high, low, close, funding counts), in one vectorised step."""
-    n_paths, days = rows.shape[0], (rows.shape[1] - 1) // steps_per_day
-    body = rows[:, :-1].reshape(n_paths, days, steps_per_day)
-    close = rows[:, steps_per_day::steps_per_day]
-    times = np.arange(days, dtype=np.int64) * 86_400 + np.zeros((n_paths, 1), np.int64)
-    return (body[:, :, 0].copy(), np.maximum(body.max(axis=2), close),
-            np.minimum(body.min(axis=2), close), close.copy(), funding_counts(times, 86_400))
-
-
-@functools.cache
-def history_windows(horizon_days: int = HORIZON_DAYS, every_days: int = ENTRY_EVERY_DAYS):
-    """Windows of ``horizon_days`` daily candles of ``load_btc_daily()``, one starting every
-    ``every_days`` days (rolling entries over the whole history)."""
-    daily = load_btc_daily()
-    starts = range(0, len(daily) - horizon_days + 1, every_days)
-    return tuple(Candles(daily.time[s:s + horizon_days], daily.open[s:s + horizon_days],
-                         daily.high[s:s + horizon_days], daily.low[s:s + horizon_days],
-                         daily.close[s:s + horizon_days], daily.interval) for s in starts)
-
-
-def strategy_outcomes(rules, model: str, volatility_percent: int = 60):
-    """``PathOutcomes`` of ``rules`` over the path set ``strategy_paths(model, ...)``, the same
-    numbers as ``backtest_paths`` (10,000 USDT wallet, Binance BTCUSDT's first bracket)."""
-    return _outcomes(rules, model, volatility_percent)
-
-
-@functools.lru_cache(maxsize=256)
-def _outcomes(rules, model, volatility_percent):
-    o, h, lo, c, counts = strategy_paths(model, volatility_percent)
-    return _Simulation(o, h, lo, c, counts, rules, WALLET, BINANCE_BTCUSDT_FIRST_MMR,
-                       0.0).run()
 
 
 def strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up):
@@ -196,7 +124,7 @@ def strategy_comparison() -> Explorer:
     def compute(model, volatility, conservative_leverage, aggressive_leverage, stop_percent,
                 top_up):
         rules = strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up)
-        results = [_outcomes(r, model, int(volatility)) for r in rules]
+        results = [strategy_outcomes(r, model, int(volatility)) for r in rules]
         traces, readings = {}, []
         for i, (name, result) in enumerate(zip(names, results, strict=True)):
             summary = result.summary

@@ -2,153 +2,30 @@
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
 import ipywidgets as widgets
-import numpy as np
 import plotly.graph_objects as go
 
 from .. import plots
-from .._backtest import BacktestRecord, BacktestRules, backtest
+from .._backtest import (
+    CRASH_MARGIN,
+    CRASH_TOP_UP,
+    CRASH_WALLET,
+    replay_crash,
+    replay_outcome,
+)
 from .._contracts import Position
 from .._margin import liquidation_price
-from .._paths import CRASH_WINDOWS, Candles, load_btc_crash
+from .._paths import CRASH_LABELS, CRASH_WINDOWS, load_btc_crash
 from .._tiers import BINANCE_BTCUSDT
 from ._base import STYLE, Explorer, Frame, Reading, slider, toggle
 
-CRASH_LABELS = {
-    "covid_2020": "Black Thursday, March 2020",
-    "may_2021": "19 May 2021",
-    "june_2022": "Celsius / 3AC, June 2022",
-    "ftx_2022": "FTX collapse, November 2022",
-}
-"""What each of ``CRASH_WINDOWS`` is called in the lessons."""
-
-MARGIN = 1_000.0   # USDT: the isolated margin; with the leverage it sets the position size
-WALLET = 3_000.0   # USDT: all the trader's funds (the cross wallet; isolated keeps the rest apart)
-TOP_UP = 250.0     # USDT moved into the isolated margin per top-up
+MARGIN = CRASH_MARGIN   # USDT: the isolated margin; with the leverage it sets the position size
+WALLET = CRASH_WALLET   # USDT: all the trader's funds (the cross wallet; isolated keeps the rest)
+TOP_UP = CRASH_TOP_UP   # USDT moved into the isolated margin per top-up
 MAX_LEVERAGE = 25
 LAST_ENTRY = 228   # hours after the window opens: leave at least 12 hours to replay
 TOP_UP_CHOICES = (("off", 0), ("at 30 %", 30), ("at 50 %", 50), ("at 80 %", 80))
-
-
-@functools.cache
-def crash_from(name: str, entry_hour: int = 0) -> Candles:
-    """The hourly candles of crash window ``name`` from ``entry_hour`` on (a position opened
-    at that candle's open).
-
-    Parameters
-    ----------
-    name : str
-        One of ``CRASH_WINDOWS``.
-    entry_hour : int
-        Hours after the window's first candle, 0 .. 238.
-    """
-    candles = load_btc_crash(name)
-    if not (isinstance(entry_hour, (int, np.integer)) and 0 <= entry_hour < len(candles) - 1):
-        raise ValueError(f"entry_hour must be an integer in [0, {len(candles) - 2}], got "
-                         f"{entry_hour!r}")
-    if entry_hour == 0:
-        return candles
-    part = slice(int(entry_hour), None)
-    return Candles(candles.time[part], candles.open[part], candles.high[part],
-                   candles.low[part], candles.close[part], interval=candles.interval)
-
-
-@functools.lru_cache(maxsize=4096)
-def replay(name: str, leverage: float, *, entry_hour: int = 0, mode: str = "isolated",
-           margin: float = MARGIN, wallet: float = WALLET, top_up_at: float | None = None,
-           top_up_amount: float = TOP_UP) -> BacktestRecord:
-    """A BTC long through crash window ``name``: the lesson 08 set-up for ``backtest``.
-
-    Parameters
-    ----------
-    name : str
-        One of ``CRASH_WINDOWS``.
-    leverage : float
-        Sets the size: notional at entry = ``margin * leverage`` (quantity = that / entry).
-    entry_hour : int
-        Hours after the window opens; the long opens at that candle's open price.
-    mode : {"isolated", "cross"}
-        Isolated: ``margin`` backs the position, the rest of ``wallet`` is kept apart. Cross:
-        the whole ``wallet`` backs it.
-    margin, wallet : float
-        USDT.
-    top_up_at : float, optional
-        Isolated only: margin ratio (a fraction in (0, 1)) at which ``top_up_amount`` is added,
-        again and again, until the rest of the wallet (``wallet - margin``) is spent.
-    top_up_amount : float
-        USDT per top-up.
-
-    Returns
-    -------
-    BacktestRecord
-        Maintenance margin from ``BINANCE_BTCUSDT``; no fees or funding. Cached: do not
-        modify it.
-    """
-    candles = crash_from(name, entry_hour)
-    rules = None
-    if top_up_at is not None:
-        rules = BacktestRules(add_margin_at_ratio=top_up_at, add_margin_amount=top_up_amount,
-                              add_margin_budget=wallet - margin)
-    quantity = margin * leverage / float(candles.open[0])
-    return backtest(candles, side="long", quantity=quantity, leverage=leverage,
-                    wallet_balance=wallet, margin_mode=mode, rules=rules, tiers=BINANCE_BTCUSDT)
-
-
-@dataclass(frozen=True)
-class CrashOutcome:
-    """What a replay came to (see ``outcome``).
-
-    Attributes
-    ----------
-    liquidated : bool
-    time : numpy.datetime64 or None
-        Open time of the candle in which the position was liquidated (UTC).
-    price : float or None
-        Liquidation fill price, USDT.
-    hours : int or None
-        Hours from entry to the liquidating candle.
-    margin_added : float
-        USDT moved into the isolated margin by top-ups.
-    worst_ratio : float
-        Highest margin ratio at an hourly close while the position was open (a fraction;
-        liquidations inside a candle are not seen at the closes).
-    final_equity : float
-        Account equity at the last close, USDT.
-    change : float
-        ``final_equity`` minus the wallet before opening, USDT.
-    """
-
-    liquidated: bool
-    time: np.datetime64 | None
-    price: float | None
-    hours: int | None
-    margin_added: float
-    worst_ratio: float
-    final_equity: float
-    change: float
-
-
-def outcome(record: BacktestRecord) -> CrashOutcome:
-    """Summary of a ``BacktestRecord``: liquidated or not, when, top-ups, equity."""
-    events = record.events_of("liquidated")
-    ratios = record.margin_ratio[np.isfinite(record.margin_ratio)]
-    worst = float(ratios.max()) if ratios.size else float("nan")
-    added = float(sum(e.amount for e in record.events_of("margin_added")))
-    if events:
-        event = events[0]
-        time, price, hours = event.time.astype("datetime64[m]"), event.price, event.index
-    else:
-        time = price = hours = None
-    return CrashOutcome(bool(events), time, price, hours, added, worst, record.final_equity,
-                        record.final_equity - record.initial_equity)
-
-
-def when(time) -> str:
-    """A candle time as "2020-03-12 10:00" (UTC)."""
-    return str(np.datetime64(time, "m")).replace("T", " ")
+when = plots.format_time
 
 
 def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
@@ -181,7 +58,8 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
 
     Notes
     -----
-    Each move runs ``backtest`` (cached per setting) through ``replay``. Data: Bitcoin
+    Each move runs ``backtest`` (cached per setting) through ``replay_crash``; a liquidation
+    forfeits all the margin behind the position (the whole wallet in cross mode). Data: Bitcoin
     Historical Datasets 2018-2024 by novandraanugrah (Kaggle), data from the Binance API,
     CC BY 4.0.
     """
@@ -220,11 +98,11 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
     def compute(crash, leverage, entry_hour, mode, top_up):
         candles = windows[crash]
         use_top_up = bool(top_up) and mode == "isolated"
-        record = replay(crash, float(leverage), entry_hour=int(entry_hour), mode=mode,
+        record = replay_crash(crash, float(leverage), entry_hour=int(entry_hour), mode=mode,
                         margin=margin, wallet=wallet,
                         top_up_at=top_up / 100 if use_top_up else None,
                         top_up_amount=top_up_amount)
-        result = outcome(record)
+        result = replay_outcome(record)
         times = record.time
         span = [times[0], times[-1]]
         entry_price = float(candles.open[entry_hour])
@@ -258,13 +136,13 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
                    "already backs the position.)"
         if result.liquidated:
             if mode == "isolated":
-                lost = (f"{wallet - result.final_equity:,.2f} USDT lost, including "
-                        f"{result.margin_added:,.0f} USDT of top-ups"
-                        if result.margin_added else "the isolated margin is lost; the rest of "
-                        "the wallet is untouched")
+                lost = (f"the margin and {result.margin_added:,.0f} USDT of top-ups are lost "
+                        f"({wallet - result.final_equity:,.2f} USDT)"
+                        if result.margin_added else "the whole isolated margin is lost; the "
+                        "rest of the wallet is untouched")
             else:
-                lost = (f"the whole wallet backed it: {result.final_equity:,.2f} USDT left of "
-                        f"{wallet:,.0f}")
+                lost = (f"the whole wallet backed it, and the whole wallet is lost "
+                        f"({result.final_equity:,.2f} USDT left of {wallet:,.0f})")
             after = f"{result.hours} h after entry" if result.hours else "the entry hour"
             status = (f"LIQUIDATED in the hour from {when(result.time)} UTC ({after}), at "
                       f"{result.price:,.2f} USDT: {lost}.{note}")

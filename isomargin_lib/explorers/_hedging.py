@@ -5,43 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plots
-from .._accounts import IsolatedPosition, compare_shock, margin_to_survive, shocked_marks
-from .._contracts import Position
-from .._tiers import BINANCE_BTCUSDT
+from .._accounts import compare_shock, hedged_pair_positions, margin_to_survive, shocked_marks
 from ._base import Explorer, Frame, Reading, slider, toggle
 
-BTC_ENTRY, BTC_QUANTITY = 60_000.0, 0.1   # the long leg: 6,000 USDT of notional
-ETH_ENTRY, ETH_MMR = 3_000.0, 0.005       # the short leg (flat maintenance rate, as lesson 04)
 MAX_MOVE = 50                             # % either way: the market-move slider and the x axis
 MODES = ("both", "isolated", "cross")
-
-
-def hedged_pair_positions(hedge_ratio: float, leverage: float) -> dict:
-    """The lesson 09 pair: a BTC long of 0.1 BTC at 60,000 USDT and an ETH short at 3,000 USDT
-    whose notional is ``hedge_ratio`` times the long's, both at ``leverage``.
-
-    Parameters
-    ----------
-    hedge_ratio : float
-        ETH short notional / BTC long notional, >= 0 (0: no short, the long alone).
-    leverage : float
-        Both legs; sets each isolated margin (notional / leverage).
-
-    Returns
-    -------
-    dict of str to IsolatedPosition
-        ``"BTC long"`` (maintenance from ``BINANCE_BTCUSDT``) and, when ``hedge_ratio > 0``,
-        ``"ETH short"`` (maintenance rate 0.5 %).
-    """
-    if not hedge_ratio >= 0:
-        raise ValueError(f"hedge_ratio must be >= 0, got {hedge_ratio!r}")
-    pair = {"BTC long": IsolatedPosition(Position("long", BTC_ENTRY, BTC_QUANTITY), leverage,
-                                         tiers=BINANCE_BTCUSDT)}
-    if hedge_ratio > 0:
-        quantity = hedge_ratio * BTC_ENTRY * BTC_QUANTITY / ETH_ENTRY
-        pair["ETH short"] = IsolatedPosition(Position("short", ETH_ENTRY, quantity), leverage,
-                                             mmr=ETH_MMR)
-    return pair
 
 
 def _leg_curves(pair, betas, moves):
