@@ -23,7 +23,12 @@ from isomargin_lib._strategies import (
 )
 from isomargin_lib.exercises import lesson10
 from isomargin_lib.explorers import strategy_comparison
-from isomargin_lib.explorers._automation import BINS, endings_percent, histogram_percent
+from isomargin_lib.explorers._automation import (
+    BINS,
+    CENTERS,
+    endings_percent,
+    histogram_percent,
+)
 
 PATHS, SEED, START_PRICE = STRATEGY_PATHS, STRATEGY_SEED, STRATEGY_START_PRICE
 
@@ -58,8 +63,24 @@ def test_defaults_show_backtest_paths(ex):
         assert ex.numbers[f"worst5_{name}"] == pytest.approx(
             np.quantile(out.final_equity, 0.05))
         assert ex.figure.data[3 + i].x[0] == pytest.approx(
-            np.clip(np.median(out.final_equity), BINS[0], BINS[-1]))
+            np.clip(np.median(out.final_equity), CENTERS[0], CENTERS[-1]))
     assert ex.numbers["paths"] == PATHS
+
+
+def test_histogram_end_bins_are_labelled(ex):
+    """Paths below 7,000 or from 16,000 USDT up are counted in their own end bars, which the
+    axis labels "< 7,000" and "≥ 16,000", not piled silently into the last 250 USDT bin."""
+    values = np.array([6_000.0, 7_000.0, 7_100.0, 15_999.0, 16_000.0, 30_000.0])
+    shares = histogram_percent(values)
+    assert shares.size == CENTERS.size == BINS.size + 1
+    assert_allclose(shares[[0, 1, -2, -1]], 100 * np.array([1, 2, 1, 2]) / values.size)
+    axis = ex.figure.layout.xaxis
+    assert axis.ticktext[0] == "< 7,000" and axis.ticktext[-1] == "≥ 16,000"
+    assert axis.tickvals[0] == CENTERS[0] and axis.tickvals[-1] == CENTERS[-1]
+    assert axis.range[0] < CENTERS[0] and axis.range[1] > CENTERS[-1]
+    history = strategy_outcomes(AGGRESSIVE, "BTC 2018-2025")
+    assert_allclose(histogram_percent(history.final_equity)[-1],
+                    100 * np.mean(history.final_equity >= 16_000))
 
 
 def test_a_liquidated_path_loses_margin_top_ups_and_opening_fee():
@@ -122,3 +143,19 @@ def test_lesson10_exercises():
         assert q.check("abc").verdict == "info" and q.check(None).verdict == "info"
     assert q3.check("b").correct and q3.check("a").verdict == "wrong"
     assert q3.check(2).verdict == "info"
+    # labelled for the feedback ("Try ex.q1.hint()"), and a fraction gets the percent hint
+    assert (q1.label, q2.label, q3.label) == ("ex.q1", "ex.q2", "ex.q3")
+    assert "ex.q2.hint()" in q2.check(1).message
+    assert "percent" in q1.check(q1.answer / 100).message
+
+
+def test_lesson10_q2_is_the_explorer_with_a_10_percent_stop(ex):
+    """Not the median printed in the lesson (the 5 % stop), but what the explorer shows on the
+    real history with the stop moved to 10 %."""
+    ex.controls["model"].value = "BTC 2018-2025"
+    ex.controls["stop_percent"].value = lesson10.Q2_STOP
+    assert ex.numbers["median_conservative"] == pytest.approx(lesson10.q2.answer)
+    printed = strategy_outcomes(CONSERVATIVE, "BTC 2018-2025").summary["median_final_equity"]
+    assert not lesson10.q2.check(round(printed, 2)).correct
+    ex.controls["stop_percent"].value = 5
+    ex.controls["model"].value = "GBM"

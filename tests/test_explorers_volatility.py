@@ -136,11 +136,13 @@ def test_many_positions_bad_input():
                                      steps=2, paths=10)
 
 
-def test_q1_probability_at_20x():
+def test_q1_probability_at_15x_and_50_percent():
     exact = lesson07.q1.answer
     position = Position("long", 60_000, 0.25)
     assert_allclose(exact, 100 * liquidation_probability(
-        position, 750, volatility=0.6, horizon_days=7, tiers=BINANCE_BTCUSDT))
+        position, 1_000, volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT))
+    # not the worked example printed in the lesson (20x, 60 %)
+    assert not math.isclose(exact, lesson07.probability(20), rel_tol=0.05)
     assert lesson07.q1.check(round(exact, 1)).correct
     assert lesson07.q1.check(exact * 0.99).correct           # a Monte Carlo answer
     assert lesson07.q1.check(exact / 100).verdict == "wrong"  # a fraction
@@ -149,6 +151,18 @@ def test_q1_probability_at_20x():
     assert "bankruptcy" in lesson07.q1.check(lesson07._BANKRUPT).message
     assert lesson07.q1.check(None).verdict == "info"
     assert math.isclose(lesson07._ENDS_BELOW * 2, exact, rel_tol=0.05)
+
+
+def test_q1_raw_hourly_monte_carlo_is_not_blamed_on_the_bankruptcy_price():
+    """An hourly simulation without the continuity correction lands near the bankruptcy-price
+    answer: the feedback names both causes, not only the bankruptcy price."""
+    position = Position("long", 60_000, 0.25)
+    raw = liquidation_probability_mc(position, 1_000, volatility=0.5, horizon_days=7,
+                                     steps=7 * 24, paths=20_000, seed=1, tiers=BINANCE_BTCUSDT)
+    assert_allclose(100 * raw.probability, lesson07._HOURLY, atol=3 * 100 * raw.standard_error)
+    feedback = lesson07.q1.check(round(100 * raw.probability, 1))
+    assert feedback.verdict == "wrong" and "every hour" in feedback.message
+    assert "bankruptcy" in feedback.message
 
 
 def test_q2_and_q3_choices():

@@ -88,12 +88,14 @@ q2 = NumericExercise(
 
 q3 = ChoiceExercise(
     options={
-        "a": "Nothing: a stop placed before the liquidation price always limits the loss to the "
-             "risk amount",
-        "b": "In a fast market or a gap the stop fills beyond its price: the loss is bigger than "
-             "planned, and a stop too close to the liquidation price may be overtaken by it",
-        "c": "Raising the leverage protects the stop, because the margin is smaller",
-        "d": "With isolated margin a stop is not needed: the loss is capped at the margin anyway",
+        "a": "Nothing: once the stop sits before the liquidation price, the loss can never "
+             "exceed the planned risk amount",
+        "b": "In a fast market or a gap the stop fills past its price: the loss exceeds the "
+             "plan, and a gap can reach the liquidation price",
+        "c": "Raising the leverage would protect the stop better, because a smaller margin "
+             "means a smaller loss if the price falls",
+        "d": "Nothing that matters: with isolated margin the loss is capped at the margin, so "
+             "the stop is only a convenience",
     },
     answer="b",
     explanations={

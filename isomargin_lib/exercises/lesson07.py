@@ -1,4 +1,4 @@
-"""Lesson 07 exercises: the probability of liquidation within a week at 20x; why doubling the
+"""Lesson 07 exercises: the probability of liquidation within a week at 15x; why doubling the
 leverage more than doubles it; what to do when volatility doubles."""
 
 import math
@@ -6,7 +6,7 @@ import math
 from .._contracts import Position
 from .._margin import bankruptcy_price, initial_margin, liquidation_price
 from .._paths import log_step_moments
-from .._risk import _normal_cdf, barrier_hit_probability, liquidation_probability
+from .._risk import BGK_BETA, _normal_cdf, barrier_hit_probability, liquidation_probability
 from .._tiers import BINANCE_BTCUSDT
 from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 
@@ -23,37 +23,48 @@ def probability(leverage, volatility=VOLATILITY, horizon=HORIZON, quantity=0.25)
                                          horizon_days=horizon, tiers=BINANCE_BTCUSDT)
 
 
-# q1: an isolated long of 0.25 BTC at 60,000 USDT, 20x, 60 % volatility, 7 days.
+# q1: an isolated long of 0.25 BTC at 60,000 USDT, 15x, 50 % volatility, 7 days (the lesson's
+# worked example uses 20x and 60 %, so its printed numbers do not give the answer away).
+Q1_LEVERAGE, Q1_VOLATILITY = 15, 0.5
 _LONG = Position("long", ENTRY, 0.25)
-_MARGIN = initial_margin(_LONG, 20, tiers=BINANCE_BTCUSDT)
+_MARGIN = initial_margin(_LONG, Q1_LEVERAGE, tiers=BINANCE_BTCUSDT)
 _LP = liquidation_price(_LONG, _MARGIN, tiers=BINANCE_BTCUSDT)
-_MEAN, _STD = log_step_moments(0.0, VOLATILITY, HORIZON)
+_MEAN, _STD = log_step_moments(0.0, Q1_VOLATILITY, HORIZON)
 _ENDS_BELOW = 100 * _normal_cdf((math.log(_LP / ENTRY) - _MEAN) / _STD)
 _BANKRUPT = 100 * barrier_hit_probability(ENTRY, bankruptcy_price(_LONG, _MARGIN),
-                                          volatility=VOLATILITY, horizon_days=HORIZON)
+                                          volatility=Q1_VOLATILITY, horizon_days=HORIZON)
+# What a simulation checked once an hour gives on average: the continuous-barrier formula with
+# the barrier moved away by beta * sigma * sqrt(1 hour) (Broadie, Glasserman & Kou, 1997).
+_HOURLY = 100 * barrier_hit_probability(
+    ENTRY, _LP * math.exp(-BGK_BETA * Q1_VOLATILITY * math.sqrt(1 / (365 * 24))),
+    volatility=Q1_VOLATILITY, horizon_days=HORIZON)
+_A_LITTLE_LOW = (
+    "A little low. If you simulated with a check every hour, the simulation misses the "
+    "touches between two checks: use continuity_correction=True, the explorer's curve or the "
+    "closed form. If you used the bankruptcy price as the barrier: the exchange liquidates "
+    "earlier, at the liquidation price, where the maintenance margin is still left.")
 
 q1 = NumericExercise(
-    answer=probability(20),
+    answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
     unit="%",
     rtol=0.02,
     close_rtol=0.08,
-    hint_text="Build the position and its margin, then ask the library: "
-              "liquidation_probability(position, margin, volatility=0.6, horizon_days=7, "
-              "tiers=BINANCE_BTCUSDT). Or read it from the explorer at 20x, 60 %, 7 days (the "
-              "probability depends on the leverage, not on the size, in this bracket).",
+    hint_text="Build the position and its margin at 15x, then ask the library: "
+              "liquidation_probability(position, margin, volatility=0.5, horizon_days=7, "
+              "tiers=BINANCE_BTCUSDT). Or read the curve in the explorer at 15x, 50 %, 7 days "
+              "(in this bracket the probability depends on the leverage, not on the size).",
     solution_text="position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
-                  "20, tiers=BINANCE_BTCUSDT); 100 * liquidation_probability(position, margin, "
-                  "volatility=0.6, horizon_days=7, tiers=BINANCE_BTCUSDT). A Monte Carlo "
-                  "estimate within a standard error or two is fine too.",
+                  "15, tiers=BINANCE_BTCUSDT); 100 * liquidation_probability(position, margin, "
+                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT). A continuity-"
+                  "corrected Monte Carlo estimate within a standard error or two is fine too.",
     mistakes=[
         Mistake(_ENDS_BELOW,
                 "That is the probability that the price ENDS the week below the liquidation "
                 "price. But the position is liquidated the first time the price touches it, "
                 "even if the price comes back later: the touch probability is about twice as "
                 "large (reflection principle)."),
-        Mistake(_BANKRUPT,
-                "You used the bankruptcy price as the barrier. The exchange liquidates earlier, "
-                "at the liquidation price, where the maintenance margin is still left."),
+        Mistake(_BANKRUPT, _A_LITTLE_LOW),
+        Mistake(_HOURLY, _A_LITTLE_LOW),
     ],
 )
 
@@ -61,12 +72,14 @@ _P5, _P10, _P20 = probability(5), probability(10), probability(20)
 
 q2 = ChoiceExercise(
     options={
-        "a": "The exchange charges a higher maintenance margin rate at 20x",
-        "b": "The liquidation price comes twice as close, and a random price path reaches a "
-             "nearer level much more often: the chance grows like the tail of a bell curve, not "
-             "in proportion to the distance",
-        "c": "At 20x the loss at liquidation is twice as large",
-        "d": "It does not: the probability exactly doubles",
+        "a": "The exchange charges a higher maintenance margin rate at 20x, so the liquidation "
+             "price sits much closer",
+        "b": "The liquidation price comes twice as close, and a random path reaches a nearer "
+             "level far more than twice as often",
+        "c": "The price itself moves more at 20x, because the position is larger compared "
+             "with the margin behind it",
+        "d": "It does not: the distance to liquidation exactly halves, so the probability "
+             "exactly doubles",
     },
     answer="b",
     explanations={
@@ -74,9 +87,10 @@ q2 = ChoiceExercise(
              "changes is the distance to the liquidation price, roughly 1/leverage.",
         "b": f"At 60 % volatility over 7 days: {_P5:.1f} % at 5x, {_P10:.1f} % at 10x, "
              f"{_P20:.1f} % at 20x. Halving the distance when it is a few typical moves away "
-             "multiplies the chance many times; it only saturates near 100 %.",
-        "c": "With the same margin the loss at liquidation is the same: the whole margin. What "
-             "changes is how likely that loss is.",
+             "multiplies the chance many times (it falls off like the tail of a bell curve, "
+             "not in proportion to the distance); it only saturates near 100 %.",
+        "c": "The price does not know your leverage: its volatility is the market's. Leverage "
+             "only moves the liquidation price towards the entry.",
         "d": f"Compute it: {_P10:.1f} % at 10x but {_P20:.1f} % at 20x, and {_P5:.1f} % at 5x. "
              "The probability is not proportional to the leverage.",
     },
@@ -93,9 +107,12 @@ q3 = ChoiceExercise(
     options={
         "a": "Halve the leverage: the distance to liquidation doubles, in step with the "
              "typical move",
-        "b": "Hold the position for half as long",
-        "c": "Nothing: with isolated margin the loss is capped, so volatility does not matter",
-        "d": "Double the leverage to make the trade worth the extra risk",
+        "b": "Hold the position half as long: the typical move over the holding period "
+             "halves too",
+        "c": "Nothing: with isolated margin the loss is capped, so a change in volatility "
+             "does not matter",
+        "d": "Double the leverage, so that the bigger profit makes up for the bigger risk "
+             "of liquidation",
     },
     answer="a",
     explanations={

@@ -31,7 +31,14 @@ START_PRICE = STRATEGY_START_PRICE
 HORIZON_DAYS = STRATEGY_HORIZON_DAYS
 PATHS = STRATEGY_PATHS
 SEED = STRATEGY_SEED
-BINS = np.arange(7_000.0, 16_001.0, 250.0)  # final-equity bins (USDT); outside values clipped
+BINS = np.arange(7_000.0, 16_001.0, 250.0)  # final-equity bin edges (USDT), 250 wide
+BIN_WIDTH = 250.0
+# Bar positions (USDT): an end bin "< 7,000" left of BINS, the bins, an end bin "≥ 16,000".
+CENTERS = np.concatenate(([BINS[0] - BIN_WIDTH / 2], (BINS[:-1] + BINS[1:]) / 2,
+                          [BINS[-1] + BIN_WIDTH / 2]))
+BIN_LABELS = ([f"below {BINS[0]:,.0f} USDT"]
+              + [f"{a:,.0f} to {b:,.0f} USDT" for a, b in zip(BINS[:-1], BINS[1:], strict=True)]
+              + [f"{BINS[-1]:,.0f} USDT or more"])
 ENDINGS = ("liquidated", "stopped", "open at the end")
 
 
@@ -55,10 +62,11 @@ def liquidation_distance_percent(leverage) -> float:
 
 
 def histogram_percent(values) -> np.ndarray:
-    """Share of paths (%) in each bin of ``BINS``; values outside go to the end bins."""
-    clipped = np.clip(values, BINS[0], BINS[-1])
-    counts, _ = np.histogram(clipped, BINS)
-    return 100 * counts / len(values)
+    """Share of paths (%) at each of ``CENTERS``: below ``BINS[0]``, in each bin
+    ``[BINS[k], BINS[k + 1])`` and at or above ``BINS[-1]``."""
+    values = np.asarray(values, dtype=float)
+    index = np.searchsorted(BINS, values, side="right")
+    return 100 * np.bincount(index, minlength=BINS.size + 1) / values.size
 
 
 def endings_percent(outcomes) -> np.ndarray:
@@ -77,7 +85,8 @@ def strategy_comparison() -> Explorer:
         ``conservative_leverage`` (x), ``aggressive_leverage`` (x), ``stop_percent`` (the
         conservative stop's distance from entry, %), ``top_up`` (margin ratio that triggers a
         250 USDT top-up, both strategies: "off", "50 %", "80 %"). Left panel: histogram of the
-        final equity (% of paths per 250 USDT bin; values outside 7,000-16,000 in the end bins):
+        final equity (% of paths per 250 USDT bin, at ``CENTERS``; the end bins, labelled
+        "< 7,000" and "≥ 16,000" on the axis, hold every path below 7,000 or from 16,000 up):
         trace 0 conservative, 1 aggressive, 2 the starting equity, 3 and 4 the medians. Right
         panel: traces 5 (conservative) and 6 (aggressive), % of paths liquidated, stopped, and
         still open at the end. Readout keys: ``median_conservative``, ``median_aggressive``,
@@ -93,15 +102,16 @@ def strategy_comparison() -> Explorer:
     """
     colors = (plots.COLORS["isolated"], plots.COLORS["cross"])
     names = ("conservative", "aggressive")
-    centers = (BINS[:-1] + BINS[1:]) / 2
+    centers = CENTERS
     fig = plots.figure(x_title="Final equity after 30 days (USDT)", y_title="Paths (%)",
                        cols=2, column_widths=[0.68, 0.32], horizontal_spacing=0.1,
                        subplot_titles=("Final equity, all paths", "How the position ended"),
                        height=plots.HEIGHT + 40)
     for name, color in zip(names, colors, strict=True):
         fig.add_trace(go.Bar(name=name, x=centers, y=np.zeros(centers.size), marker_color=color,
-                             opacity=0.6, width=250, legendgroup=name,
-                             hovertemplate=name + ": %{y:.1f} % of paths near %{x:,.0f} USDT"
+                             opacity=0.6, width=BIN_WIDTH, legendgroup=name,
+                             customdata=BIN_LABELS,
+                             hovertemplate=name + ": %{y:.1f} % of paths, %{customdata}"
                                                   "<extra></extra>"), row=1, col=1)
     start_x, start_y = plots.vertical(WALLET, (0, 100))
     fig.add_trace(plots.line("starting equity", "entry", width=1.5, x=start_x, y=start_y,
@@ -117,7 +127,11 @@ def strategy_comparison() -> Explorer:
                              hovertemplate=name + ", %{x}: %{y:.1f} %<extra></extra>"),
                       row=1, col=2)
     fig.update_layout(barmode="overlay", margin={"t": 90})
-    fig.update_xaxes(range=[BINS[0], BINS[-1]], row=1, col=1)
+    ticks = [CENTERS[0], *np.arange(8_000.0, BINS[-1], 2_000.0), CENTERS[-1]]
+    fig.update_xaxes(range=[CENTERS[0] - BIN_WIDTH / 2, CENTERS[-1] + BIN_WIDTH / 2],
+                     tickvals=ticks, ticktext=[f"< {BINS[0]:,.0f}"]
+                     + [f"{t:,.0f}" for t in ticks[1:-1]] + [f"≥ {BINS[-1]:,.0f}"],
+                     row=1, col=1)
     fig.update_yaxes(range=[0, 100], row=1, col=1)
     fig.update_yaxes(range=[0, 100], title_text="Paths (%)", row=1, col=2)
 
@@ -131,7 +145,7 @@ def strategy_comparison() -> Explorer:
             median = summary["median_final_equity"]
             traces[i] = {"y": histogram_percent(result.final_equity)}
             traces[3 + i] = dict(zip(("x", "y"), plots.vertical(
-                float(np.clip(median, BINS[0], BINS[-1])), (0, 100)), strict=True))
+                float(np.clip(median, CENTERS[0], CENTERS[-1])), (0, 100)), strict=True))
             traces[5 + i] = {"y": endings_percent(result)}
             readings += [
                 Reading(f"median_{name}", f"Median final equity, {name} (USDT)", median),
