@@ -22,6 +22,7 @@ from isomargin_lib import (
 )
 from isomargin_lib._backtest import crash_from
 from isomargin_lib.exercises import lesson08
+from isomargin_lib.explorers._crashes import time_in_candle
 
 
 @pytest.fixture
@@ -40,6 +41,62 @@ def _direct(name, leverage, entry_hour=0, mode="isolated", rules=None):
                     wallet_balance=3_000, margin_mode=mode, rules=rules, tiers=BINANCE_BTCUSDT)
 
 
+def _check_lines(crash, c, entry, mode, leverage, top_up, record):
+    """Liquidation-price and margin-ratio lines: the entry, each top-up and the liquidation
+    inside their hour, and every hourly close at the candle's close time."""
+    position = Position("long", c.open[entry], 1_000 * leverage / c.open[entry])
+    backing = 1_000 if mode == "isolated" else 3_000
+    line, ratio = crash.figure.data[2], crash.figure.data[5]
+    assert line.line.shape == "hv"
+    lx = np.asarray(line.x, dtype="datetime64[s]")
+    rx = np.asarray(ratio.x, dtype="datetime64[s]")
+    assert np.all(np.diff(lx) >= np.timedelta64(0, "s"))
+    assert np.all(np.diff(rx) >= np.timedelta64(0, "s"))
+    # The entry: the first open's time, the liquidation price and margin ratio at entry.
+    assert lx[0] == c.time[entry]
+    assert_allclose(line.y[0], liquidation_price(position, backing, tiers=BINANCE_BTCUSDT))
+    assert_allclose(ratio.y[0], 100 * maintenance_margin(position, c.open[entry],
+                                                         tiers=BINANCE_BTCUSDT) / backing)
+    # Every hourly close, drawn at the candle's close time (open + 1 hour).
+    keep = np.isfinite(record.margin_ratio)
+    closes = (record.time + np.timedelta64(1, "h"))[keep]
+    last = np.searchsorted(lx, closes, side="right") - 1  # the close point comes last
+    assert np.array_equal(lx[last], closes)
+    assert_allclose(np.asarray(line.y, dtype=float)[last], record.liquidation_price[keep])
+    last = np.searchsorted(rx, closes, side="right") - 1
+    assert np.array_equal(rx[last], closes)
+    assert_allclose(np.asarray(ratio.y, dtype=float)[last], 100 * record.margin_ratio[keep])
+    # Each top-up: inside its hour, the liquidation price after it, and the ratio at the
+    # threshold just before it.
+    added = record.events_of("margin_added")
+    top_x = np.asarray(crash.figure.data[3].x, dtype="datetime64[s]")
+    assert len(top_x) == len(added)
+    for k, (event, when) in enumerate(zip(added, top_x)):
+        assert c.time[entry + event.index] <= when <= c.time[entry + event.index] + \
+            np.timedelta64(1, "h")
+        after = liquidation_price(position, 1_000 + 250 * (k + 1), tiers=BINANCE_BTCUSDT)
+        assert_allclose(np.asarray(line.y, dtype=float)[lx == when], [after])
+        assert_allclose(np.asarray(ratio.y, dtype=float)[rx == when][0], top_up)
+    liquidated = record.events_of("liquidated")
+    if liquidated:
+        assert_allclose(ratio.y[-1], 100)
+        assert_allclose(line.y[-1], liquidated[0].price)
+        assert rx[-1] == np.datetime64(crash.figure.data[4].x[0], "s")
+
+
+def test_time_in_candle_follows_the_intrabar_path():
+    """open 100 -> low 90 (nearer) -> high 120 -> close 110: path length 10 + 30 + 10 = 50."""
+    candles = Candles(np.array(["2020-01-01T00:00"], dtype="datetime64[m]"), np.array([100.0]),
+                      np.array([120.0]), np.array([90.0]), np.array([110.0]),
+                      interval=np.timedelta64(1, "h"))
+    t0 = np.datetime64("2020-01-01T00:00", "s")
+    when, travelled = time_in_candle(candles, 0, 95.0)
+    assert travelled == 5 and when == t0 + np.timedelta64(360, "s")   # 5/50 of the hour
+    when, travelled = time_in_candle(candles, 0, 100.0, after=travelled)
+    assert travelled == 20 and when == t0 + np.timedelta64(1440, "s")  # on the way up
+    assert time_in_candle(candles, 0, 110.0)[1] == 20 + 10  # first reached on the way up
+
+
 @pytest.mark.parametrize(("name", "leverage", "entry", "mode", "top_up"),
                          [("covid_2020", 10, 0, "isolated", 0), ("may_2021", 5, 30, "cross", 0),
                           ("may_2021", 10, 108, "isolated", 50), ("ftx_2022", 25, 0, "cross", 0),
@@ -56,9 +113,7 @@ def test_figure_and_readout_match_backtest(crash, name, leverage, entry, mode, t
     c = load_btc_crash(name)
     assert_allclose(crash.figure.data[0].close, c.close)
     assert_allclose(crash.figure.data[1].y, [c.open[entry]])
-    assert_allclose(crash.figure.data[2].y, record.liquidation_price)
-    assert_allclose(crash.figure.data[5].y, 100 * record.margin_ratio)
-    assert np.array_equal(np.asarray(crash.figure.data[5].x, dtype="datetime64[s]"), record.time)
+    _check_lines(crash, c, entry, mode, leverage, top_up, record)
     added = record.events_of("margin_added")
     assert_allclose(crash.figure.data[3].y, [e.price for e in added])
     assert_allclose(crash.numbers["margin_added"], sum(e.amount for e in added))
@@ -161,36 +216,55 @@ def test_a_move_is_fast(crash):
 
 
 def test_q1_is_the_highest_surviving_leverage():
+    """May 2021 from hour 120, isolated: not one of the replays printed in the lesson."""
+    assert (lesson08.Q1_CRASH, lesson08.Q1_ENTRY) == ("may_2021", 120)
     surviving = [lev for lev in (2, 5, 10, 25)
-                 if not _direct("covid_2020", lev).events_of("liquidated")]
+                 if not _direct("may_2021", lev, 120).events_of("liquidated")]
     expected = f"{max(surviving)}x" if surviving else "none of them"
     q = lesson08.q1
     assert q.options[q.answer] == expected
     assert q.check(q.answer).correct
-    wrong = next(k for k in q.options if k != q.answer)
-    assert not q.check(wrong).correct
+    for wrong in (k for k in q.options if k != q.answer):
+        feedback = q.check(wrong)
+        assert not feedback.correct
+        assert len(feedback.message) < 160  # a short reason, not every replay's fate
     assert q.check(3).verdict == "info" and "ex.q1.check" in q.check(3).message
 
 
-def test_q2_is_the_ftx_loss():
+def test_q2_is_the_june_2022_loss():
     """Liquidated in isolated mode: the loss is the whole 1,000 USDT margin, the loss at the
     liquidation price plus the maintenance margin left there (forfeited)."""
-    record = _direct("ftx_2022", 10)
+    record = _direct("june_2022", 10, 48)
     assert_allclose(lesson08.q2.answer, 3_000 - record.final_equity)
     assert_allclose(lesson08.q2.answer, 1_000)
     event = record.events_of("liquidated")[0]
     assert_allclose(-event.amount + event.forfeited, 1_000)
-    entry = load_btc_crash("ftx_2022").open[0]
+    entry = load_btc_crash("june_2022").open[48]
     position = Position("long", entry, 10_000 / entry)
     assert_allclose(event.forfeited,
                     maintenance_margin(position, event.price, tiers=BINANCE_BTCUSDT))
     assert any(m.value == pytest.approx(-event.amount) for m in lesson08.q2.mistakes)
+    # The explorer's "Gain (+) or loss (−)" reads -1,000: say to give the loss as positive.
+    feedback = lesson08.q2.check(-1_000)
+    assert not feedback.correct and "positive number" in feedback.message
 
 
 def test_q3_is_the_margin_added():
     rules = BacktestRules(add_margin_at_ratio=0.5, add_margin_amount=250, add_margin_budget=2_000)
-    record = _direct("may_2021", 10, 108, rules=rules)
+    record = _direct("covid_2020", 10, 120, rules=rules)
     assert_allclose(lesson08.q3.answer, sum(e.amount for e in record.events_of("margin_added")))
+    assert 0 < lesson08.q3.answer < 2_000
+
+
+def test_liquidation_price_below_the_chart_is_said(crash):
+    """5x cross in the May 2021 window: its liquidation price is below the fixed y axis."""
+    for control, value in (("crash", "may_2021"), ("leverage", 5), ("mode", "cross")):
+        crash.controls[control].value = value
+    assert crash.numbers["outcome"] == "survived"
+    assert crash.numbers["liquidation_price_at_entry"] < crash.figure.layout.yaxis.range[0]
+    assert "lies below the chart" in crash.status
+    crash.controls["mode"].value = "isolated"
+    assert "below the chart" not in crash.status
 
 
 @pytest.mark.parametrize("q", [lesson08.q2, lesson08.q3])

@@ -72,7 +72,11 @@ def test_status_one_leg_alone_then_cross_liquidated(hedge):
     _set(hedge, move=-15)
     assert "BTC long liquidated" in hedge.status and "ALONE" in hedge.status
     assert 'data-kind="warning"' in hedge.readout.value
-    _set(hedge, beta=-0.5, move=-40)
+    assert "its margin lost" in hedge.status
+    _set(hedge, beta=-0.5, move=-30)  # both isolated legs liquidated, cross still alive
+    assert "BTC long, ETH short liquidated, their margins lost" in hedge.status
+    assert "ALONE" not in hedge.status
+    _set(hedge, move=-40)
     assert hedge.status.startswith("Cross: the account is liquidated")
     assert 'data-kind="danger"' in hedge.readout.value
     assert hedge.numbers["cross_equity"] == 0
@@ -113,6 +117,9 @@ def test_q1_q2_are_margin_to_survive():
 def test_q3_choice():
     q = lesson09.q3
     assert q.check("b").correct
+    lengths = [len(text) for text in q.options.values()]
+    assert max(lengths) - min(lengths) < 15  # the right answer is not the long one
+    assert "squeeze" in q.options["b"]
     for letter in "acd":
         assert not q.check(letter).correct
     assert q.check(2).verdict == "info"

@@ -71,6 +71,26 @@ def test_wrong_margin_mode(ex):
     assert "whole account" in ex.status
 
 
+def test_no_liquidation_reads_none(ex):
+    """At 1x no fall liquidates the long: the readout says "none", not 100.00."""
+    ex.controls["leverage"].value = 1
+    assert ex.numbers["mistake"] is None and ex.texts["mistake"] == "none"
+    assert "no fall liquidates" in ex.status
+    ex.controls["mistake"].value = "wrong margin mode"
+    assert ex.numbers["mistake"] is None and ex.numbers["detail"] is None
+    assert ex.numbers["fix"] is None
+    assert "no fall liquidates" in ex.status
+    ex.controls["mistake"].value = "no stop-loss"
+    assert ex.numbers["detail"] is None
+
+
+def test_over_leveraging_axis_holds_the_curve(ex):
+    for leverage in (3, 20, 50, 100):
+        ex.controls["leverage"].value = leverage
+        low, high = ex.figure.layout.yaxis.range
+        assert max(ex.figure.data[0].y) < high and high >= 14_000 and low == 5_000
+
+
 def test_lesson11_exercises():
     numeric = [lesson11.m1, lesson11.m2, lesson11.m4, lesson11.quiz1, lesson11.quiz2,
                lesson11.quiz3, lesson11.quiz4]
@@ -80,9 +100,32 @@ def test_lesson11_exercises():
             feedback = q.check(mistake.value)
             assert feedback.verdict == "wrong" and mistake.explanation in feedback.message
         assert q.check(None).verdict == "info" and q.check([1]).verdict == "info"
-    assert lesson11.m1.answer == pytest.approx(fall(50, 1_000))
+    # The checks ask about settings the lesson's worked examples do not print (3x/10x/50x,
+    # 30 %/80 % volatility at 10x, 20x cross).
+    assert lesson11.m1.answer == pytest.approx(fall(40, 1_000))
+    assert lesson11.m2.answer == pytest.approx(
+        100 * liquidation_probability(long_at(10), 1_000, volatility=1.2, horizon_days=30.0,
+                                      tiers=BINANCE_BTCUSDT))
+    assert lesson11.m4.answer == pytest.approx(fall(50, 10_000))
     assert lesson11.quiz3.answer == pytest.approx(100_000 * 0.005 - 50)
     assert lesson11.quiz4.answer == pytest.approx(100 / 3_000)
+    # quiz4: the answer shows with enough decimals, and sensible roundings are accepted.
+    assert "0.03333 BTC" in lesson11.quiz4.solution().message
+    for typed in (0.0333, 0.03333, "0.0333 BTC"):
+        assert lesson11.quiz4.check(typed).correct
+    assert "decimals" in lesson11.quiz4.check(0.03).message
+    # Feedback names the question as the learner types it.
+    for name in ("m1", "m2", "m3", "m4", "quiz1", "quiz2", "quiz3", "quiz4", "quiz5", "quiz6"):
+        assert getattr(lesson11, name).label == f"ex.{name}"
+    assert "ex.m1.hint()" in lesson11.m1.check(123).message
+    assert "ex.quiz5.check" in lesson11.quiz5.check(1).message
+    # m2: a fraction gets the fraction hint (unit "%").
+    assert "fraction" in lesson11.m2.check(lesson11.m2.answer / 100).message
+    # Choice options do not give the answer away by length or by a number in it.
+    for q in (lesson11.m3, lesson11.quiz5, lesson11.quiz6):
+        lengths = [len(text) for text in q.options.values()]
+        assert len(q.options[q.answer]) < max(lengths) + 1 and max(lengths) - min(lengths) < 15
+    assert "%" not in lesson11.m3.options[lesson11.m3.answer]
     for q in (lesson11.m3, lesson11.quiz5, lesson11.quiz6):
         assert q.check(q.answer).correct
         wrong = next(k for k in q.options if k != q.answer)

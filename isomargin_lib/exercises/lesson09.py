@@ -56,10 +56,10 @@ _HEDGED = compare_shock(WALLET, PAIR, shocked_marks(PAIR, -20, betas=BETAS))
 
 q3 = ChoiceExercise(
     options={
-        "a": "when the market falls 20 % and ETH follows with its usual beta",
-        "b": "when the hedge breaks: BTC crashes while ETH rises, so both legs lose at once",
-        "c": "never: cross always needs less margin, so it is always safer",
-        "d": "when both legs are profitable",
+        "a": "when the market falls 20 % and ETH follows BTC with its usual beta",
+        "b": "when a squeeze lifts ETH while BTC falls, so both legs lose at once",
+        "c": "never: cross always needs less margin, so it is always the safer mode",
+        "d": "when both legs are in profit at the same time after a sideways market",
     },
     answer="b",
     explanations={
@@ -69,13 +69,15 @@ q3 = ChoiceExercise(
         "b": f"With BTC at -40 % and ETH at +20 % both legs lose. Cross puts the whole wallet "
              f"behind them and loses {_BROKEN['cross'].loss:,.2f} USDT of {WALLET:,.0f}; "
              f"isolated loses only the two margins, {_BROKEN['isolated'].loss:,.2f} USDT. "
-             "Correlations that hold in calm markets can break in a crash.",
+             "In broad crashes coins usually fall together; hedges break on one coin's own "
+             "news or squeeze, a wrong beta, or a leg that is closed.",
         "c": "Needing less margin is capital efficiency, not safety: when the legs stop "
              "offsetting, the whole cross wallet is at stake.",
         "d": "Profits are shared in cross mode too; nothing is liquidated while both legs win.",
     },
     hint_text="Cross is good when one leg's profit pays for the other's loss. When does that "
-              "stop? Try ETH beta -0.5 in the explorer and move the market down.",
+              "stop? Try ETH beta -0.5 (ETH rising while BTC falls) in the explorer and move "
+              "the market down.",
 )
 
 label_questions(globals())

@@ -5,69 +5,92 @@ from .._margin import bankruptcy_price, initial_margin, liquidation_price, maint
 from .._risk import liquidation_probability, position_size
 from .._tiers import BINANCE_BTCUSDT
 from ..explorers._mistakes import MARGIN, WALLET, liquidation_move, long_position
-from ._base import ChoiceExercise, Mistake, NumericExercise
+from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
+
+# The lesson's worked examples print 3x/10x/50x falls, 30 %/80 % volatility at 10x and the 20x
+# cross fall: the checks ask about other settings, so their answers are not on screen.
+M1_LEVERAGE = 40
+M2_LEVERAGE, M2_VOLATILITY = 10, 1.2
+M3_LEVERAGE, M3_STOP, M3_FALL = 20, 6, 10
+M4_LEVERAGE = 50
 
 # ---- the four mistakes ------------------------------------------------------------------------
-_FIFTY = long_position(50)
+_M1 = long_position(M1_LEVERAGE)
 m1 = NumericExercise(
-    answer=-liquidation_move(_FIFTY, MARGIN),
+    answer=-liquidation_move(_M1, MARGIN),
     unit="%",
-    hint_text="Mistake 'over-leveraging', leverage 50x: read the fall that liquidates.",
-    solution_text="-liquidation_move(long_position(50), 1_000): the margin is 2 % of the "
-                  "notional, and the maintenance margin takes part of it.",
-    mistakes=[Mistake(100 / 50, "1/leverage = 2 % is where the margin is gone (bankruptcy). "
-                                "The exchange liquidates earlier, at the maintenance margin.")],
+    hint_text=f"Mistake 'over-leveraging', leverage {M1_LEVERAGE}x: read the fall that "
+              "liquidates.",
+    solution_text=f"-liquidation_move(long_position({M1_LEVERAGE}), 1_000): the margin is "
+                  f"{100 / M1_LEVERAGE:g} % of the notional, and the maintenance margin takes "
+                  "part of it.",
+    mistakes=[Mistake(100 / M1_LEVERAGE, f"1/leverage = {100 / M1_LEVERAGE:g} % is where the "
+                                         "margin is gone (bankruptcy). The exchange liquidates "
+                                         "earlier, at the maintenance margin.")],
     rtol=1e-3,
 )
 
-_TEN = long_position(10)
+_M2 = long_position(M2_LEVERAGE)
 m2 = NumericExercise(
-    answer=100 * liquidation_probability(_TEN, MARGIN, volatility=0.8, horizon_days=30.0,
-                                         tiers=BINANCE_BTCUSDT),
+    answer=100 * liquidation_probability(_M2, MARGIN, volatility=M2_VOLATILITY,
+                                         horizon_days=30.0, tiers=BINANCE_BTCUSDT),
     unit="%",
-    hint_text="Mistake 'ignoring volatility', leverage 10x, volatility 80 %: read the "
-              "probability of liquidation within 30 days.",
-    solution_text="liquidation_probability(long_position(10), 1_000, volatility=0.8, "
-                  "horizon_days=30, tiers=BINANCE_BTCUSDT), times 100.",
-    mistakes=[Mistake(100 * liquidation_probability(_TEN, MARGIN, volatility=0.3,
+    hint_text=f"Mistake 'ignoring volatility', leverage {M2_LEVERAGE}x, volatility "
+              f"{100 * M2_VOLATILITY:.0f} %: read the probability of liquidation within 30 "
+              "days.",
+    solution_text=f"liquidation_probability(long_position({M2_LEVERAGE}), 1_000, "
+                  f"volatility={M2_VOLATILITY:g}, horizon_days=30, tiers=BINANCE_BTCUSDT), "
+                  "times 100.",
+    mistakes=[Mistake(100 * liquidation_probability(_M2, MARGIN, volatility=0.3,
                                                     horizon_days=30.0, tiers=BINANCE_BTCUSDT),
-                      "That is the calm market the trader assumed (30 % a year), not 80 %.")],
+                      f"That is the calm market the trader assumed (30 % a year), not "
+                      f"{100 * M2_VOLATILITY:.0f} %."),
+              Mistake(100 * liquidation_probability(_M2, MARGIN, volatility=0.8,
+                                                    horizon_days=30.0, tiers=BINANCE_BTCUSDT),
+                      "That is at 80 % volatility, the worked example above. Set the "
+                      f"volatility to {100 * M2_VOLATILITY:.0f} %.")],
     rtol=1e-3, atol=0.05,
 )
 
-_TWENTY = long_position(20)
+_TWENTY = long_position(M3_LEVERAGE)
 _ROOM = -liquidation_move(_TWENTY, MARGIN)
 m3 = ChoiceExercise(
     options={
-        "a": f"The stop fills 6 % below entry and the trade loses "
-             f"{-float(_TWENTY.pnl(60_000 * 0.94)):,.0f} USDT",
-        "b": f"The position is liquidated first, {_ROOM:.2f} % below entry: the stop never "
-             "fires and the whole 1,000 USDT margin is lost",
-        "c": "The stop and the liquidation share the loss",
-        "d": "Nothing: an isolated position cannot be liquidated while a stop is set",
+        "a": f"The stop fills {M3_STOP} % below entry; the trade loses "
+             f"{-float(_TWENTY.pnl(60_000 * (1 - M3_STOP / 100))):,.0f} USDT",
+        "b": "It is liquidated before the price reaches the stop; the margin is lost",
+        "c": "The stop fills first, and the liquidation then takes the rest",
+        "d": "Nothing: a position with a stop-loss set cannot be liquidated",
     },
     answer="b",
     explanations={
         "a": "The price reaches the liquidation price before the stop: a stop beyond the "
              "liquidation price never fills.",
-        "b": "At 20x the liquidation price is closer than 6 %. Put the stop before the "
-             "liquidation price, or lower the leverage (lesson 06).",
+        "b": f"At {M3_LEVERAGE}x the liquidation price is only {_ROOM:.2f} % below entry, "
+             f"closer than the {M3_STOP} % stop: the whole 1,000 USDT margin is lost. Put the "
+             "stop before the liquidation price, or lower the leverage (lesson 06).",
         "c": "Only one of them can close the position: whichever the price reaches first.",
         "d": "A stop is an order like any other; it does not protect the margin from the "
              "liquidation engine.",
     },
-    hint_text="Mistake 'no stop-loss', leverage 20x, stop at 6 %: what does the status say?",
+    hint_text=f"Mistake 'no stop-loss', leverage {M3_LEVERAGE}x, stop at {M3_STOP} %: what "
+              "does the status say?",
 )
 
+_M4 = long_position(M4_LEVERAGE)
 m4 = NumericExercise(
-    answer=-liquidation_move(_TWENTY, WALLET),
+    answer=-liquidation_move(_M4, WALLET),
     unit="%",
-    hint_text="Mistake 'wrong margin mode', leverage 20x: read the fall that liquidates in "
-              "cross.",
-    solution_text="-liquidation_move(long_position(20), 10_000): the whole wallet backs the "
-                  "trade, so it survives much longer, and then takes the whole wallet.",
-    mistakes=[Mistake(_ROOM, "That is the isolated liquidation: the trader believed the trade "
-                             "was isolated, but the account is in cross mode.")],
+    hint_text=f"Mistake 'wrong margin mode', leverage {M4_LEVERAGE}x: read the fall that "
+              "liquidates in cross.",
+    solution_text=f"-liquidation_move(long_position({M4_LEVERAGE}), 10_000): the whole wallet "
+                  "backs the trade, so it survives much longer, and then takes the whole "
+                  "wallet.",
+    mistakes=[Mistake(-liquidation_move(_M4, MARGIN), "That is the isolated liquidation: the "
+                      "trader believed the trade was isolated, but the account is in cross "
+                      "mode."),
+              Mistake(-liquidation_move(_TWENTY, WALLET), "That is the 20x trade of the worked "
+                      f"example. Set the leverage to {M4_LEVERAGE}x.")],
     rtol=1e-3,
 )
 
@@ -121,24 +144,25 @@ quiz4 = NumericExercise(
                   ".quantity: 100 USDT at risk over a 3,000 USDT stop distance.",
     mistakes=[Mistake(10_000 * 5 / 60_000, "That uses the whole capital at 5x. The size comes "
                                             "from the amount at risk and the stop distance; "
-                                            "leverage only sets the margin.")],
-    rtol=1e-3, atol=1e-5,
+                                            "leverage only sets the margin."),
+              Mistake(round(_SIZE.quantity, 2), "Rounded too far: BTC quantities are small, "
+                                                "keep at least four decimals.")],
+    rtol=5e-3, atol=1e-5, fmt="{:,.5f}",
 )
 
 quiz5 = ChoiceExercise(
     options={
-        "a": "Isolated margin protects your funds if the exchange fails",
-        "b": "Isolated margin caps what one position can take from your account; it does not "
-             "protect the trade, nor your funds from the exchange itself",
-        "c": "Cross margin protects your funds if the exchange fails",
-        "d": "With a stop-loss, isolated margin makes leveraged trading safe",
+        "a": "Isolated margin protects your funds if the exchange itself fails",
+        "b": "Isolated margin caps what one position can take from your account",
+        "c": "Cross margin protects your funds if the exchange itself fails",
+        "d": "With a stop-loss set, isolated margin makes leveraged trading safe",
     },
     answer="b",
     explanations={
         "a": "When FTX collapsed in November 2022, customers' funds were frozen whatever margin "
              "mode they used. Margin modes are rules inside one exchange.",
-        "b": "It is a rule about which money backs a position. The trade can still be "
-             "liquidated, and the exchange holding the money is a risk of its own.",
+        "b": "It is a rule about which money backs a position. It does not protect the trade, "
+             "which can still be liquidated, nor your funds from the exchange holding them.",
         "c": "No margin mode protects against the exchange (counterparty and custody risk).",
         "d": "Stops can be gapped through and leverage still multiplies losses (lessons 06-08); "
              "nothing makes leveraged trading safe.",
@@ -148,15 +172,15 @@ quiz5 = ChoiceExercise(
 
 quiz6 = ChoiceExercise(
     options={
-        "a": "Cross: one wallet backs both legs, so the winning leg's profit pays the losing "
-             "leg's loss",
-        "b": "Isolated: each leg has its own margin, so neither can hurt the other",
-        "c": "Both need the same margin",
-        "d": "Neither: a hedged pair cannot be liquidated",
+        "a": "Cross: one wallet backs both legs, so gains pay for losses",
+        "b": "Isolated: each leg has its own margin, so neither hurts the other",
+        "c": "Both modes need the same margin for a pair that is hedged",
+        "d": "Neither: a hedged pair of positions cannot be liquidated",
     },
     answer="a",
     explanations={
-        "a": "Lessons 04 and 09: offsetting positions need far less margin in cross mode.",
+        "a": "Lessons 04 and 09: the winning leg's profit pays the losing leg's loss, so "
+             "offsetting positions need far less margin in cross mode.",
         "b": "In isolated mode the losing leg cannot use the winning leg's profit: each needs a "
              "full buffer of its own.",
         "c": "The cross wallet only needs the net loss plus maintenance; isolated legs need each "
@@ -165,3 +189,8 @@ quiz6 = ChoiceExercise(
     },
     hint_text="Lesson 04's hedged pair: which mode needed less margin to survive a 20 % move?",
 )
+
+
+label_questions(globals())  # names q<digits> only; the lesson's names are labelled here:
+for _name in ("m1", "m2", "m3", "m4", "quiz1", "quiz2", "quiz3", "quiz4", "quiz5", "quiz6"):
+    globals()[_name].label = f"ex.{_name}"

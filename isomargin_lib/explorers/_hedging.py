@@ -103,7 +103,8 @@ def hedged_pair() -> Explorer:
             survivors = [n for n in pair if n not in iso_dead]
             alone = (f" {survivors[0]} is left open ALONE: the account is no longer hedged."
                      if survivors else "")
-            status = (f"Isolated: {_names(iso_dead)} liquidated, its margin lost.{alone} "
+            lost = "their margins" if len(iso_dead) > 1 else "its margin"
+            status = (f"Isolated: {_names(iso_dead)} liquidated, {lost} lost.{alone} "
                       f"Cross: nothing liquidated, every leg still open.")
             kind = "danger" if len(iso_dead) == len(pair) else "warning"
         else:

@@ -40,6 +40,11 @@ def liquidation_move(position, margin) -> float:
     return -100.0 if price is None else 100 * (price / ENTRY - 1)
 
 
+def _fall(move) -> float | None:
+    """The fall (%, positive) that liquidates, or None when no price does (``move`` -100)."""
+    return None if move <= -100 else -move
+
+
 def isolated_account(leverage, moves=MOVES) -> np.ndarray:
     """Account equity (USDT) after each move with the trade in isolated mode: ``WALLET`` +
     PnL until liquidation, then ``WALLET - MARGIN`` (the isolated margin is lost)."""
@@ -93,7 +98,8 @@ def mistake_scenarios() -> Explorer:
         equity (USDT); for "ignoring volatility", horizon (days) against the probability of
         liquidation (%). Readout keys: ``mistake``, ``fix`` (the scenario's key number for
         each, with the unit in the label), ``detail`` (a third number: the margin lost, or the
-        fall that liquidates).
+        fall that liquidates). A fall that liquidates, or a loss at a liquidation, reads "none"
+        when no price liquidates the trade (a 1x long).
 
     Notes
     -----
@@ -148,15 +154,17 @@ def mistake_scenarios() -> Explorer:
             wrong, right = isolated_account(leverage), isolated_account(SAFE_LEVERAGE)
             fix_move = liquidation_move(long_position(SAFE_LEVERAGE), MARGIN)
             names = (f"{leverage}x", f"{SAFE_LEVERAGE}x")
-            readings = [Reading("mistake", f"Fall that liquidates at {leverage}x (%)", -move,
-                                "{:.2f}"),
+            readings = [Reading("mistake", f"Fall that liquidates at {leverage}x (%)",
+                                _fall(move), "{:.2f}"),
                         Reading("fix", f"Fall that liquidates at {SAFE_LEVERAGE}x (%)",
-                                -fix_move, "{:.2f}"),
+                                _fall(fix_move), "{:.2f}"),
                         Reading("detail", "Margin lost if liquidated (USDT)", MARGIN)]
             status = ("At 1x no fall liquidates a long." if move <= -100 else
                       f"At {leverage}x a {-move:.2f} % fall liquidates the trade.")
             reference = (None, (0, 0))
-            lost, layout = MARGIN, equity_layout(5_000, 14_000)
+            # The top follows the curve: at high leverage a 10 % rise is a large gain.
+            top = max(14_000.0, 1_000 * np.ceil((float(wrong.max()) + 500) / 1_000))
+            lost, layout = MARGIN, equity_layout(5_000, top)
         elif mistake == "no stop-loss":
             wrong = isolated_account(leverage)
             right = stopped_account(leverage, stop_percent)
@@ -166,7 +174,7 @@ def mistake_scenarios() -> Explorer:
             readings = [Reading("mistake", "Loss without a stop, worst case (USDT)", MARGIN),
                         Reading("fix", "Loss with the stop (USDT)",
                                 MARGIN if useless else stop_loss),
-                        Reading("detail", "Fall that liquidates (%)", -move, "{:.2f}")]
+                        Reading("detail", "Fall that liquidates (%)", _fall(move), "{:.2f}")]
             status = (f"The stop is beyond the liquidation price ({-move:.2f} % below entry): "
                       "it never fires. Move it closer or lower the leverage."
                       if useless else
@@ -178,10 +186,12 @@ def mistake_scenarios() -> Explorer:
             wrong, right = cross_account(leverage), isolated_account(leverage)
             cross_move = liquidation_move(position, WALLET)
             names = ("cross (by mistake)", "isolated (as intended)")
-            readings = [Reading("mistake", "Lost at cross liquidation (USDT)", WALLET),
-                        Reading("fix", "Lost at isolated liquidation (USDT)", MARGIN),
+            readings = [Reading("mistake", "Lost at cross liquidation (USDT)",
+                                WALLET if _fall(cross_move) else None),
+                        Reading("fix", "Lost at isolated liquidation (USDT)",
+                                MARGIN if _fall(move) else None),
                         Reading("detail", "Fall that liquidates in cross (%)",
-                                -cross_move, "{:.2f}")]
+                                _fall(cross_move), "{:.2f}")]
             status = (f"In cross mode the whole {WALLET:,.0f} USDT backs the trade: it survives "
                       f"to {cross_move:.1f} % instead of {move:.1f} %, and then the whole "
                       "account is gone."
