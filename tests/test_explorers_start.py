@@ -57,3 +57,22 @@ def test_exercise_accepts_right_and_rejects_typical_wrong():
     assert q.check("nine").verdict == "info"
     assert q.check(None).verdict == "info"
     assert f"{q.answer:,.2f}" in q.solution().message
+
+
+def test_float_noise_from_the_browser_is_snapped_and_errors_are_shown():
+    """The browser may send -4.5e-13 for 0; a refused setting shows in the status line."""
+    ex = explorers.adjust_margin()
+    ex.controls["margin_change"].value = -4.547e-13
+    ex.controls["leverage"].value = 11
+    assert ex.numbers["margin_change"] == 0.0
+    assert "cannot be computed" not in ex.status
+
+    def refuse(**values):
+        raise ValueError("leverage must be in [1, 50], got 75")
+
+    ex._compute = refuse
+    before = list(ex.figure.data[0].y)
+    ex.update()
+    assert ex.status.startswith("This setting cannot be computed: leverage must be")
+    assert 'data-kind="danger"' in ex.readout.value
+    assert list(ex.figure.data[0].y) == before

@@ -86,12 +86,22 @@ class Explorer:
         self.update()
 
     def values(self) -> dict:
-        """Current control values by name."""
-        return {name: control.value for name, control in self.controls.items()}
+        """Current control values by name; float sliders snapped to their step grid."""
+        return {name: _snapped(control) for name, control in self.controls.items()}
 
     def update(self, change=None) -> None:
-        """Recompute with the library and redraw: data only, in one batch."""
-        frame = self._compute(**self.values())
+        """Recompute with the library and redraw: data only, in one batch.
+
+        A setting the library refuses (its ValueError) is shown in the status line rather than
+        lost in the kernel log, and the figure keeps its last valid state.
+        """
+        try:
+            frame = self._compute(**self.values())
+        except ValueError as error:
+            self.status = f"This setting cannot be computed: {error}"
+            self.readout.value = plots.readout_html(
+                [(key, "", text) for key, text in self.texts.items()], self.status, "danger")
+            return
         with self.figure.batch_update():
             for index, properties in frame.traces.items():
                 self.figure.data[index].update(properties)
@@ -111,3 +121,13 @@ class Explorer:
 
     def __repr__(self):
         return f"<Explorer: {', '.join(self.controls)}>"
+
+
+def _snapped(control):
+    """A float slider's value on its step grid. The browser can send values such as -4.5e-13
+    for 0 (floating-point steps in JavaScript); the library would take them literally."""
+    value = control.value
+    if isinstance(control, widgets.FloatSlider) and control.step:
+        steps = round((value - control.min) / control.step)
+        value = round(control.min + steps * control.step, 12)
+    return value

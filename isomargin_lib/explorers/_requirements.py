@@ -84,6 +84,8 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
     fig.update_yaxes(range=[0, y_max])
 
     def compute(leverage, margin_change, price):
+        if abs(margin_change) < 0.005:  # under half a cent is no change (browser float noise)
+            margin_change = 0.0
         account = IsolatedPosition(position, leverage, tiers=tiers)
         initial = account.margin
         removable_before = account.max_removable_margin(price)

@@ -1,0 +1,508 @@
+"""Measure the course where learners use it: a real JupyterLab in a real Chromium.
+
+Run: ``python benchmarks/run.py [--lessons 00 03 ...] [--moves 20] [--skip-suite]
+[--skip-install] [--skip-import]`` (needs Debian's Chromium at /usr/bin/chromium).
+
+Prints a table and writes ``benchmarks/RESULTS.md``:
+
+- per explorer, slider -> redraw latency (keydown to the trace SVG changing, MutationObserver;
+  "paint" is the frame after it), median and p95 over ``--moves`` moves, burst settle time (10
+  moves 30 ms apart, last keydown to the last change), kernel busy time per move (kernel clock)
+  -- for our explorer, for the same explorer on a plain ``go.FigureWidget`` ("before": plotly's
+  JS->Python trace deltas synced) and for a naive ``interact`` re-creating and showing a figure
+  on the same computation (``benchmarks/variants.py``);
+- per lesson, Run All -> first explorer live and -> kernel idle, websocket bytes, FigureWidgets
+  (copies of plotly.js shipped), notebook size;
+- the test suite's wall time, the Monte Carlo throughput (``benchmarks/monte_carlo.py``), fresh
+  install time and size, JupyterLab start, and the ``import nbformat`` cost with the pinned
+  jsonschema and with the newest one.
+
+The lessons are served from a temporary copy; the benchmark never writes to ``lessons/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from labdriver import (  # noqa: E402
+    LabServer,
+    LessonPage,
+    chromium_available,
+    launch_chromium,
+    lesson_files,
+    measure_redraw,
+)
+
+TARGETS = {"first_p95": 75, "paint_median": 80, "naive_ratio": 2.0, "busy": 100,
+           "first_live": 3.0, "bytes": 6e6, "suite": 60}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def p95(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    return values[max(0, math.ceil(0.95 * len(values)) - 1)]
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=0, unit=""):
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def bench_notebook(lesson: Path) -> str:
+    """The lesson plus one cell that displays the comparison variants of its explorers."""
+    notebook = json.loads(lesson.read_text())
+    notebook["cells"].append({
+        "cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+        "id": "isomargin-bench",
+        "source": [f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n",
+                   "import variants; variants.show_variants()"]})
+    return json.dumps(notebook)
+
+
+def slider_plan(view_root, moves: int):
+    """Which slider and key for each of ``moves`` moves: cycle through the sliders, each going
+    one way until its end, then back."""
+    sliders = view_root.locator(".widget-slider")
+    # Only the sliders shown now (some explorers show sliders by mode).
+    visible = view_root.evaluate(
+        "el => [...el.querySelectorAll('.widget-slider')].map((s, i) => [i, s.offsetParent])"
+        ".filter(x => x[1] !== null).map(x => x[0])")
+    direction = {}
+    for n in range(moves):
+        i = visible[n % len(visible)]
+        state = sliders.nth(i).locator(".noUi-handle").evaluate(
+            "h => [+h.getAttribute('aria-valuenow'), +h.getAttribute('aria-valuemin'),"
+            " +h.getAttribute('aria-valuemax')]")
+        now, low, high = state
+        key = direction.get(i, "ArrowRight")
+        if key == "ArrowRight" and now >= high:
+            key = "ArrowLeft"
+        elif key == "ArrowLeft" and now <= low:
+            key = "ArrowRight"
+        direction[i] = key
+        yield sliders.nth(i), key
+
+
+def measure_variant(page, traffic, root, moves: int) -> dict:
+    singles, by_slider = [], {}
+    for slider, key in slider_plan(root, moves):
+        label = slider.locator(".widget-label").inner_text().strip()
+        measured = measure_redraw(page, traffic, root, slider, key)
+        singles.append(measured)
+        by_slider.setdefault(label, []).append(measured.first_ms)
+    slider, _ = next(slider_plan(root, 1))
+    now, low, high = slider.locator(".noUi-handle").evaluate(
+        "h => [+h.getAttribute('aria-valuenow'), +h.getAttribute('aria-valuemin'),"
+        " +h.getAttribute('aria-valuemax')]")
+    key = "ArrowRight" if high - now >= now - low else "ArrowLeft"  # room for 10 steps
+    burst = measure_redraw(page, traffic, root, slider, key, presses=10, spacing_ms=30,
+                           quiet_ms=600, timeout_ms=8000)
+    first = [m.first_ms for m in singles]
+    paint = [m.paint_ms for m in singles]
+    return {
+        "moves": len(singles), "missed": sum(v is None for v in first),
+        "first_median": median(first), "first_p95": p95(first),
+        "paint_median": median(paint), "paint_p95": p95(paint),
+        "burst_settle": burst.settle_ms,
+        "busy_median": median([m.busy_ms for m in singles]),
+        "busy_periods": median([m.busy_periods for m in singles]),
+        "bytes_per_move": median([m.bytes for m in singles]),
+        "first_by_slider": {label: [median(v), max((x for x in v if x is not None),
+                                                   default=None)]
+                            for label, v in by_slider.items()},
+    }
+
+
+def echo_errors(server: LabServer) -> int:
+    return server.log_path.read_text(errors="replace").count("truth value of an array")
+
+
+# --------------------------------------------------------------------------- browser part
+
+
+def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    extra = {f"lessons/zz_bench_{p.stem}.ipynb": bench_notebook(p) for p in lessons}
+    server = LabServer(workdir / "lab", ROOT / "lessons", extra_files=extra).start()
+    results = {"server_start_s": server.start_seconds, "lessons": {}, "explorers": []}
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            for lesson in lessons:
+                print(f"… {lesson.name}", flush=True)
+                page = LessonPage(context, server)
+                marks = (page.traffic.bytes_received, page.traffic.bytes_sent)
+                page.open(f"lessons/{lesson.name}")
+                timings = page.run_all()
+                views = page.explorers()
+                widgets = page.traffic.figure_widgets()
+                results["lessons"][lesson.stem] = {
+                    "first_explorer_s": timings["first_explorer_s"],
+                    "run_all_idle_s": timings["run_all_idle_s"],
+                    "open_s": timings["open_s"],
+                    "bytes": page.traffic.bytes_since(marks),
+                    "explorers": len(views), "figure_widgets": len(widgets),
+                    "plotly_js_bytes": sum(widgets),
+                    "problems": page.problems(),
+                    "notebook_bytes": lesson.stat().st_size,
+                }
+                page.close()
+                if not views:
+                    continue
+                page = LessonPage(context, server)
+                page.open(f"lessons/zz_bench_{lesson.stem}.ipynb")
+                page.run_all()
+                probe = page.probe()
+                names = [e["name"] for e in probe.explorers()]
+                probe.close()
+                for i, view in enumerate(page.explorers()):
+                    row = {"lesson": lesson.stem, "explorer": names[i] if i < len(names) else i,
+                           "sliders": view.sliders().count()}
+                    if not row["sliders"]:
+                        continue
+                    errors_before = echo_errors(server)
+                    row["ours"] = measure_variant(page.page, page.traffic, view.root, moves)
+                    row["ours"]["echo_errors"] = echo_errors(server) - errors_before
+                    for variant in ("before", "dataonly", "naive"):
+                        root = page.page.locator(f".iso-bench-{variant}.iso-bench-n{i}")
+                        if not root.count():
+                            continue
+                        errors_before = echo_errors(server)
+                        row[variant] = measure_variant(page.page, page.traffic, root, moves)
+                        row[variant]["echo_errors"] = echo_errors(server) - errors_before
+                    results["explorers"].append(row)
+                    print(f"  {row['explorer']}: ours paint "
+                          f"{fmt(row['ours']['paint_median'])} ms, naive "
+                          f"{fmt(row.get('naive', {}).get('paint_median'))} ms", flush=True)
+                page.close()
+            browser.close()
+    finally:
+        server.stop()
+    return results
+
+
+# --------------------------------------------------------------------------- other parts
+
+
+def timed(command, **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - started, result
+
+
+IMPORT_NBFORMAT = ("import time; t = time.perf_counter(); import nbformat; "
+                   "print(time.perf_counter() - t)")
+
+
+def newest_jsonschema(workdir: Path) -> Path | None:
+    """The newest jsonschema (and what it imports) in a folder, to put first on the path."""
+    target = workdir / "jsonschema-newest"
+    if not target.exists():
+        _, result = timed([sys.executable, "-m", "pip", "install", "-q", "--target", str(target),
+                           "jsonschema[format-nongpl]>4.24.1"])
+        if result.returncode:
+            return None
+    return target
+
+
+def run_all_with_newest_jsonschema(workdir: Path, lesson: Path) -> dict | None:
+    """JupyterLab start and Run All -> first explorer with the newest jsonschema on the path of
+    the server and its kernels: the 'before' of the jsonschema pin."""
+    from playwright.sync_api import sync_playwright
+
+    target = newest_jsonschema(workdir)
+    if target is None:
+        return None
+    server = LabServer(workdir / "lab-newest", ROOT / "lessons",
+                       env={"PYTHONPATH": str(target)}).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = LessonPage(browser.new_context(viewport={"width": 1400, "height": 1000}),
+                              server)
+            page.open(f"lessons/{lesson.name}")
+            timings = page.run_all()
+            page.close()
+            browser.close()
+    finally:
+        server.stop()
+    return {"server_start_s": server.start_seconds, "lesson": lesson.stem,
+            "first_explorer_s": timings["first_explorer_s"], "open_s": timings["open_s"]}
+
+
+def import_costs(workdir: Path) -> dict:
+    """``import nbformat`` (pulled in by plotly's FigureWidget) with the pinned jsonschema, and
+    with the newest jsonschema installed beside it in a folder put first on the path."""
+    def best_of(env=None):
+        runs = []
+        for _ in range(3):
+            _, result = timed([sys.executable, "-c", IMPORT_NBFORMAT], env=env)
+            if result.returncode:
+                return None
+            runs.append(float(result.stdout.split()[-1]))
+        return min(runs)
+
+    out = {"pinned": best_of()}
+    out["pinned_version"] = importlib.metadata.version("jsonschema")
+    target = newest_jsonschema(workdir)
+    if target is not None:
+        env = dict(os.environ, PYTHONPATH=str(target))
+        out["newest"] = best_of(env)
+        _, version = timed(
+            [sys.executable, "-c", "import jsonschema; print(jsonschema.__version__)"], env=env)
+        out["newest_version"] = version.stdout.strip()
+    return out
+
+
+def fresh_install(workdir: Path) -> dict:
+    """The README's install: a new venv and ``pip install -q -r requirements.txt``."""
+    repo = workdir / "install-repo"
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "*.egg-info", "build", "__pycache__", ".pytest_cache", ".hypothesis",
+        ".ruff_cache", "test-artifacts"))
+    env_dir = repo / ".venv"
+    seconds, result = timed(
+        "python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt",
+        shell=True, cwd=repo)
+    if result.returncode:
+        return {"error": result.stderr[-500:]}
+    size = sum(f.stat().st_size for f in env_dir.rglob("*") if f.is_file() and not f.is_symlink())
+    return {"seconds": seconds, "bytes": size}
+
+
+def test_suite() -> dict:
+    env = dict(os.environ, ISOMARGIN_REQUIRE_BROWSER="1", ISOMARGIN_SLOW="1")
+    seconds, result = timed([sys.executable, "-m", "pytest", "-q", "-rf", "--durations=0"],
+                            cwd=ROOT, env=env)
+    failed = [line.split(" - ")[0] for line in result.stdout.splitlines()
+              if line.startswith("FAILED ")]
+    slow = 0.0
+    for line in result.stdout.splitlines():
+        match = re.match(r"\s*([\d.]+)s call\s+tests/test_binder.py::test_fresh", line)
+        if match:
+            slow = float(match.group(1))
+    browser = sum(float(m.group(1)) for m in re.finditer(
+        r"([\d.]+)s (?:call|setup|teardown)\s+tests/browser/", result.stdout))
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    return {"seconds": seconds, "slow_test_s": slow, "browser_s": browser, "summary": summary,
+            "returncode": result.returncode, "failed": failed}
+
+
+def monte_carlo() -> str | None:
+    script = ROOT / "benchmarks" / "monte_carlo.py"
+    if not script.exists():
+        return None
+    _, result = timed([sys.executable, str(script)], cwd=ROOT)
+    return (result.stdout + (result.stderr if result.returncode else "")).strip()
+
+
+# --------------------------------------------------------------------------- report
+
+
+def verdict(value, target, higher_is_better=False):
+    if value is None:
+        return "—"
+    ok = value >= target if higher_is_better else value <= target
+    return "ok" if ok else "**MISSED**"
+
+
+def report(data: dict) -> str:
+    lines = ["# Benchmarks", "",
+             f"Measured {data['date']} on {data['machine']} by `python benchmarks/run.py` "
+             f"({data['moves']} moves per variant). Debian Chromium headless, JupyterLab "
+             f"{data['versions']['jupyterlab']}, ipywidgets {data['versions']['ipywidgets']}, "
+             f"plotly {data['versions']['plotly']}. Latencies in ms from the keydown; *first*: "
+             "the trace SVG first differs (MutationObserver); *paint*: the frame after it; "
+             "*burst*: 10 moves 30 ms apart, last keydown to the last change; *busy*: kernel busy "
+             "time per move (kernel clock, all busy periods of the move); *KB/move*: websocket "
+             "bytes both ways; *echo err*: plotly \"truth value of an array\" errors logged by "
+             "the kernel. Variants: *ours* (the lesson's explorer, `CourseFigureWidget`), "
+             "*before* (same explorer on a plain `go.FigureWidget`), *dataonly* (ours without "
+             "its per-move layout changes, where it has any), *naive* (`interact` re-creating "
+             "and showing a `go.Figure` on the same computation).", ""]
+    browser = data.get("browser")
+    if browser:
+        lines += ["## Slider → redraw, per explorer", "",
+                  "| lesson · explorer | variant | first median | first p95 | paint median | "
+                  "paint p95 | burst settle | busy/move | busy periods | KB/move | echo err | "
+                  "missed |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for row in browser["explorers"]:
+            for variant in ("ours", "before", "dataonly", "naive"):
+                m = row.get(variant)
+                if not m:
+                    continue
+                lines.append(
+                    f"| {row['lesson']} · {row['explorer']} | {variant} | "
+                    f"{fmt(m['first_median'])} | {fmt(m['first_p95'])} | "
+                    f"{fmt(m['paint_median'])} | {fmt(m['paint_p95'])} | "
+                    f"{fmt(m['burst_settle'])} | {fmt(m['busy_median'])} | "
+                    f"{fmt(m['busy_periods'])} | {fmt(m['bytes_per_move'] / 1e3, 1)} | "
+                    f"{m['echo_errors']} | {m['missed']} |")
+        lines += ["", "Targets per explorer: first p95 ≤ 75 ms, paint median ≤ 80 ms, naive "
+                  "paint / ours ≥ 2, busy per move ≤ 100 ms.", "",
+                  "| lesson · explorer | first p95 | paint median | naive/ours (paint) | "
+                  "before/ours (busy) | busy/move |", "|---|---|---|---|---|---|"]
+        for row in browser["explorers"]:
+            ours, naive, before = row["ours"], row.get("naive", {}), row.get("before", {})
+            ratio = (naive.get("paint_median") / ours["paint_median"]
+                     if naive.get("paint_median") and ours["paint_median"] else None)
+            busy_ratio = (before.get("busy_median") / ours["busy_median"]
+                          if before.get("busy_median") and ours["busy_median"] else None)
+            lines.append(
+                f"| {row['lesson']} · {row['explorer']} | {fmt(ours['first_p95'])} "
+                f"{verdict(ours['first_p95'], TARGETS['first_p95'])} | "
+                f"{fmt(ours['paint_median'])} "
+                f"{verdict(ours['paint_median'], TARGETS['paint_median'])} | "
+                f"{fmt(ratio, 1, 'x')} {verdict(ratio, TARGETS['naive_ratio'], True)} | "
+                f"{fmt(busy_ratio, 1, 'x')} | {fmt(ours['busy_median'])} "
+                f"{verdict(ours['busy_median'], TARGETS['busy'])} |")
+        lines += ["", "First redraw by slider (ours; median / max ms), where a target is missed:",
+                  ""]
+        for row in browser["explorers"]:
+            ours = row["ours"]
+            if (ours["first_p95"] or 0) > TARGETS["first_p95"] or (
+                    ours["paint_median"] or 0) > TARGETS["paint_median"]:
+                parts = [f"{label}: {fmt(a)} / {fmt(b)}"
+                         for label, (a, b) in ours["first_by_slider"].items()]
+                lines.append(f"- {row['lesson']} · {row['explorer']}: " + "; ".join(parts))
+        lines += ["", "## Lessons: Run All → first explorer live", "",
+                  "| lesson | explorers | FigureWidgets | plotly.js shipped | websocket bytes | "
+                  "Run All → first explorer | Run All → idle | open (app + kernel) | notebook "
+                  "size | problems |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for name, m in browser["lessons"].items():
+            lines.append(
+                f"| {name} | {m['explorers']} | {m['figure_widgets']} | "
+                f"{fmt(m['plotly_js_bytes'] / 1e6, 1, ' MB')} | "
+                f"{fmt(m['bytes'] / 1e6, 2, ' MB')} {verdict(m['bytes'], TARGETS['bytes'])} | "
+                f"{fmt(m['first_explorer_s'], 2, ' s')} "
+                f"{verdict(m['first_explorer_s'], TARGETS['first_live'])} | "
+                f"{fmt(m['run_all_idle_s'], 2, ' s')} | {fmt(m['open_s'], 2, ' s')} | "
+                f"{fmt(m['notebook_bytes'] / 1e3, 0, ' KB')} | "
+                f"{'; '.join(m['problems'])[:200] or 'none'} |")
+        lines += ["", f"JupyterLab server start (to /api/status): "
+                  f"{fmt(browser['server_start_s'], 2, ' s')}.", ""]
+    imports = data.get("imports")
+    if imports:
+        lines += ["## `import nbformat` (plotly's FigureWidget imports it; paid per kernel)", "",
+                  f"- jsonschema {imports.get('pinned_version')} (pinned): "
+                  f"{fmt(imports.get('pinned'), 2, ' s')}",
+                  f"- jsonschema {imports.get('newest_version', '?')} (newest): "
+                  f"{fmt(imports.get('newest'), 2, ' s')}"]
+        newest, browser = imports.get("run_all_newest"), data.get("browser")
+        if newest and browser:
+            pinned = browser["lessons"].get(newest["lesson"], {})
+            lines += [
+                f"- JupyterLab start: {fmt(browser['server_start_s'], 2, ' s')} pinned, "
+                f"{fmt(newest['server_start_s'], 2, ' s')} newest",
+                f"- {newest['lesson']}, Run All → first explorer: "
+                f"{fmt(pinned.get('first_explorer_s'), 2, ' s')} pinned, "
+                f"{fmt(newest['first_explorer_s'], 2, ' s')} newest; opening it (app + kernel "
+                f"start): {fmt(pinned.get('open_s'), 2, ' s')} pinned, "
+                f"{fmt(newest['open_s'], 2, ' s')} newest"]
+        lines.append("")
+    suite = data.get("suite")
+    if suite:
+        without = suite["seconds"] - suite["slow_test_s"]
+        lines += ["## Test suite", "",
+                  f"- `pytest` with the browser tests and the slow Binder test (as CI runs it): "
+                  f"{fmt(suite['seconds'], 1, ' s')} ({suite['summary']})",
+                  f"- of which the fresh Binder environment: {fmt(suite['slow_test_s'], 1, ' s')}"
+                  f"; the browser tests: {fmt(suite['browser_s'], 1, ' s')}",
+                  f"- without the slow test: {fmt(without, 1, ' s')} "
+                  f"{verdict(without, TARGETS['suite'])} (target ≤ 60 s)"]
+        lines += [f"- failed: `{name[7:]}`" for name in suite.get("failed", [])[:30]]
+        lines.append("")
+    install = data.get("install")
+    if install:
+        lines += ["## Fresh install (the README's `python3 -m venv .venv && pip install -q -r "
+                  "requirements.txt`, local package cache)", "",
+                  f"- {fmt(install.get('seconds'), 1, ' s')}, "
+                  f"{fmt((install.get('bytes') or 0) / 1e6, 0, ' MB')} in `.venv`"
+                  + (f" — error: {install['error']}" if "error" in install else ""), ""]
+    if data.get("monte_carlo"):
+        lines += ["## Monte Carlo (`benchmarks/monte_carlo.py`)", "", "```",
+                  data["monte_carlo"], "```", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lessons", nargs="*", help="lesson prefixes, e.g. 00 03 (default all)")
+    parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument("--skip-suite", action="store_true")
+    parser.add_argument("--skip-install", action="store_true")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    args = parser.parse_args()
+
+    import ipywidgets
+    import jupyterlab
+    import plotly
+
+    data = {"date": time.strftime("%Y-%m-%d %H:%M"), "moves": args.moves,
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
+                       f"{platform.python_version()}",
+            "versions": {"jupyterlab": jupyterlab.__version__,
+                         "ipywidgets": ipywidgets.__version__, "plotly": plotly.__version__}}
+    lessons = lesson_files(ROOT / "lessons")
+    if args.lessons:
+        lessons = [p for p in lessons if any(p.name.startswith(x) for x in args.lessons)]
+    with tempfile.TemporaryDirectory(prefix="isomargin-bench-") as tmp:
+        workdir = Path(tmp)
+        if not args.skip_browser:
+            if not chromium_available():
+                sys.exit("Chromium not found at /usr/bin/chromium (apt-get install chromium)")
+            data["browser"] = browser_benchmarks(lessons, args.moves, workdir)
+        if not args.skip_import:
+            data["imports"] = import_costs(workdir)
+            if not args.skip_browser and chromium_available():
+                data["imports"]["run_all_newest"] = run_all_with_newest_jsonschema(
+                    workdir, lessons[0])
+        data["monte_carlo"] = monte_carlo()
+        if not args.skip_install:
+            print("… fresh install", flush=True)
+            data["install"] = fresh_install(workdir)
+        if not args.skip_suite:
+            print("… test suite", flush=True)
+            data["suite"] = test_suite()
+    text = report(data)
+    print(text)
+    # Hand-written findings under "## Notes" survive a re-run.
+    previous = Path(args.output).read_text() if Path(args.output).exists() else ""
+    if "\n## Notes" in previous:
+        text += "\n" + previous[previous.index("\n## Notes") + 1:].rstrip()
+    Path(args.output).write_text(text + "\n")
+    Path(args.output).with_suffix(".json").write_text(json.dumps(data, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

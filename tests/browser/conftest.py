@@ -1,0 +1,101 @@
+"""One JupyterLab server and one Chromium for the whole browser session.
+
+Without Chromium at ``/usr/bin/chromium`` (or ``ISOMARGIN_CHROMIUM``) the browser tests skip
+with that reason; with ``ISOMARGIN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from labdriver import (
+    CHROMIUM,
+    VIEWPORT,
+    LabServer,
+    LessonPage,
+    chromium_available,
+    launch_chromium,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "lessons"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+def _require_browser() -> bool:
+    return os.environ.get("ISOMARGIN_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+def _need_browser():
+    if chromium_available():
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as error:
+            reason = f"playwright is not installed ({error})"
+        else:
+            return
+    else:
+        reason = (f"Chromium not found at {CHROMIUM}: install Debian's package "
+                  "(apt-get install chromium) to run the browser tests")
+    if _require_browser():
+        pytest.fail(f"ISOMARGIN_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    _need_browser()
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"), LESSONS).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(lab_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+class SharedPage:
+    """One JupyterLab page for the whole session (lessons open one after another in it, without
+    reloading the app); replaced by a fresh page after a lesson breaks it."""
+
+    def __init__(self, browser, server):
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.server = server
+        self.lesson_page = None
+
+    def get(self) -> LessonPage:
+        if self.lesson_page is None:
+            self.lesson_page = LessonPage(self.context, self.server)
+        return self.lesson_page
+
+    def discard(self) -> None:
+        if self.lesson_page is not None:
+            try:
+                self.lesson_page.close()
+            except Exception:  # the page may already be gone
+                pass
+            self.lesson_page = None
+
+    def close(self) -> None:
+        self.discard()
+        self.context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_page(browser, lab_server):
+    shared = SharedPage(browser, lab_server)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def artifacts():
+    return ARTIFACTS
