@@ -1,5 +1,5 @@
-"""Lesson 05: the margin-adjustment and tier explorers and the lesson's exercises, driven as a
-learner would."""
+"""Lesson 05: the margin-adjustment explorer (driven as a learner would), the static tier
+ladder and the lesson's exercises."""
 
 import math
 
@@ -148,29 +148,38 @@ def ladder():
     return explorers.tier_ladder()
 
 
-@pytest.mark.parametrize("notional", [10_000, 1_000_000, 5_000_000, 15_000_000, 150_000_000])
-def test_ladder_reads_the_bracket(ladder, notional):
-    ladder.controls["notional"].value = notional
-    value = ladder.controls["notional"].value  # the log slider may round a little
-    tier = BINANCE_BTCUSDT.tier_for(value)
-    assert ladder.numbers["bracket"] == BINANCE_BTCUSDT.tiers.index(tier) + 1
-    assert ladder.numbers["max_leverage"] == tier.max_leverage
-    assert_allclose(ladder.numbers["mmr_percent"], 100 * tier.mmr)
-    assert_allclose(ladder.numbers["maintenance_margin"],
-                    maintenance_margin(Position("long", 1.0, value), 1.0, tiers=BINANCE_BTCUSDT))
-    assert_allclose(ladder.figure.data[2].x, [value])
-    assert_allclose(ladder.figure.data[2].y, [100 * ladder.numbers["maintenance_margin"] / value])
-    assert f"Up to {tier.max_leverage:g}x" in ladder.status
+def test_ladder_is_a_static_figure_marking_the_library_brackets(ladder):
+    import plotly.graph_objects as go
+
+    assert type(ladder) is go.Figure  # not a widget: one FigureWidget per lesson
+    sizes = explorers._requirements.LADDER_SIZES
+    marks = ladder.data[2]
+    assert_allclose(marks.x, sizes)
+    for size, rate, text in zip(sizes, marks.y, marks.text, strict=True):
+        tier = BINANCE_BTCUSDT.tier_for(size)
+        mm = maintenance_margin(Position("long", 1.0, size), 1.0, tiers=BINANCE_BTCUSDT)
+        assert_allclose(rate, 100 * mm / size)
+        assert f"bracket {BINANCE_BTCUSDT.tiers.index(tier) + 1}" in text
+        assert f"up to {tier.max_leverage:g}x" in text
+    # One step per bracket at the bracket's rate.
+    assert_allclose(ladder.data[0].y[:-1], [100 * t.mmr for t in BINANCE_BTCUSDT])
+    assert_allclose(ladder.data[0].x[1:-1], [t.floor for t in BINANCE_BTCUSDT][1:])
+    with pytest.raises(ValueError, match="sizes"):
+        explorers.tier_ladder(sizes=[-1])
 
 
 def test_ladder_effective_rate_is_continuous_and_below_the_staircase(ladder):
-    x = np.array(ladder.figure.data[1].x)
-    effective = np.array(ladder.figure.data[1].y)
-    staircase = np.array(ladder.figure.data[0].y)
-    assert np.all(effective <= staircase + 1e-12)
+    x = np.array(ladder.data[1].x)
+    effective = np.array(ladder.data[1].y)
+    rates, _ = BINANCE_BTCUSDT.rates(x)
+    assert np.all(effective <= 100 * rates + 1e-12)
     assert np.all(np.diff(effective) >= -1e-12)  # rises with size, no downward jump
-    assert np.max(np.diff(effective)) < 1.0      # no jump at a boundary
-    assert len(x) == len(staircase)
+    rates, amounts = BINANCE_BTCUSDT.rates(x)
+    assert_allclose(effective, 100 * (x * rates - amounts) / x)
+    for tier in BINANCE_BTCUSDT.tiers[1:]:  # no jump at a boundary
+        side = np.array([tier.floor * (1 - 1e-9), tier.floor * (1 + 1e-9)])
+        r, a = BINANCE_BTCUSDT.rates(side)
+        assert_allclose(*(side * r - a) / side, rtol=1e-6)
 
 
 def test_q1_maintenance_margin_of_two_million():

@@ -48,17 +48,19 @@ def test_controls_move_figure_and_readout(explorer, side, capital, risk, stop, l
     assert_allclose(explorer.numbers["room_percent"],
                     100 * sign * (stop_price - sized.liquidation_price) / ENTRY)
     data = explorer.figure.data
-    assert_allclose(data[4].x, [stop_price, stop_price])
-    assert_allclose(data[2].y, [-sized.risk_amount] * 2)
+    # x: price move from entry (%); y: result in R (multiples of the risk amount).
+    assert_allclose(data[3].x, [-sign * stop] * 2)
+    one_r = sized.risk_amount
     # The curve is the PnL between the entry and the first exit, flat beyond it.
     x, y = map(list, (data[1].x, data[1].y))
-    for price, value in zip(x, y, strict=True):
+    for move, value in zip(x, y, strict=True):
+        price = ENTRY * (1 + move / 100)
         inside = sign * (price - max(stop_price, sized.liquidation_price) if side == "long"
-                         else price - min(stop_price, sized.liquidation_price)) > 0
-        if inside and sign * (price - ENTRY) != 0:
-            assert value == pytest.approx(sign * sized.quantity * (price - ENTRY))
-    assert min(y) == pytest.approx(-(sized.risk_amount if sized.stop_before_liquidation
-                                     else sized.margin))
+                         else price - min(stop_price, sized.liquidation_price)) > 1e-6
+        if inside and abs(move) > 1e-9:
+            assert value * one_r == pytest.approx(sign * sized.quantity * (price - ENTRY))
+    assert min(y) * one_r == pytest.approx(-(sized.risk_amount if sized.stop_before_liquidation
+                                             else sized.margin))
     for key in ("quantity", "notional", "margin", "loss_at_stop", "liquidation_price"):
         assert f'data-key="{key}"' in explorer.readout.value
         assert explorer.texts[key] in explorer.readout.value
@@ -80,15 +82,18 @@ def test_stop_beyond_liquidation_is_a_danger(explorer):
     50x."""
     set_controls(explorer, leverage=40)
     assert 'data-kind="danger"' not in explorer.readout.value
-    assert explorer.figure.data[6].marker.symbol == "circle"
+    assert explorer.figure.data[5].marker.symbol == "circle"
+    assert_allclose(explorer.figure.data[5].x, [-2.0])
+    assert_allclose(explorer.figure.data[5].y, [-1.0])
     set_controls(explorer, leverage=50)
     assert explorer.status.startswith("STOP NEVER FIRES")
     assert 'data-kind="danger"' in explorer.readout.value
     assert explorer.numbers["room_percent"] < 0
-    marker = explorer.figure.data[6]
+    marker = explorer.figure.data[5]
     assert marker.marker.symbol == "x" and marker.marker.color == plots.COLORS["liquidation"]
-    assert_allclose(marker.x, [explorer.numbers["liquidation_price"]])
-    assert_allclose(marker.y, [-explorer.numbers["margin"]])
+    assert_allclose(marker.x, [100 * (explorer.numbers["liquidation_price"] / ENTRY - 1)])
+    assert_allclose(marker.y, [-explorer.numbers["margin"] / explorer.numbers["loss_at_stop"]])
+    assert_allclose(explorer.figure.data[4].x, [marker.x[0]] * 2)
 
 
 def test_tight_room_warns_and_margin_above_capital_warns(explorer):
@@ -97,13 +102,23 @@ def test_tight_room_warns_and_margin_above_capital_warns(explorer):
     set_controls(explorer, leverage=1, stop=0.5)
     assert "more than the capital" in explorer.status
     assert explorer.texts["liquidation_price"] == "none"
-    assert "no liquidation price" in explorer.figure.data[7].text[0]
+    assert "no liquidation price" in explorer.figure.data[6].text[0]
 
 
 def test_off_chart_liquidation_is_named(explorer):
     set_controls(explorer, leverage=2)
-    assert list(explorer.figure.data[5].x) == [None, None]
-    assert "off the chart" in explorer.figure.data[7].text[0]
+    assert list(explorer.figure.data[4].x) == [None, None]
+    assert "off the chart" in explorer.figure.data[6].text[0]
+
+
+def test_axes_are_fixed_and_moves_send_data_only(explorer):
+    from isomargin_lib.explorers._sizing import X_RANGE, Y_RANGE
+
+    assert list(explorer.figure.layout.xaxis.range) == list(X_RANGE)
+    assert list(explorer.figure.layout.yaxis.range) == list(Y_RANGE)
+    for values in ({"stop": 20.0}, {"leverage": 100}, {"side": "short", "capital": 50_000}):
+        frame = explorer._compute(**{**explorer.values(), **values})
+        assert frame.layout == {} and 2 not in frame.traces
 
 
 def test_capital_out_of_range_is_refused():

@@ -66,9 +66,16 @@ def test_controls_move_figure_and_readout(explorer, leverage, volatility, horizo
                     paths=40, seed=SEED)
     hit = (fan <= barrier).any(axis=1)
     assert explorer.numbers["sample_liquidated"] == hit.sum()
-    assert np.count_nonzero(np.isnan(np.asarray(data[3].y, dtype=float))) == (~hit).sum()
-    assert len(data[6].x) == hit.sum()
-    assert np.all(np.asarray(data[6].y) <= barrier)
+    every = np.asarray(data[3].y, dtype=float)
+    assert np.count_nonzero(np.isnan(every)) == 40
+    assert_allclose(every.reshape(40, FAN_STEPS + 2)[:, :-1], np.round(fan))
+    assert_allclose(np.asarray(data[3].x, dtype=float).reshape(40, FAN_STEPS + 2)[0, :-1],
+                    np.linspace(0, horizon, FAN_STEPS + 1), atol=5e-4)  # days, rounded
+    dead = np.asarray(data[4].y, dtype=float)
+    assert np.count_nonzero(np.isnan(dead)) == hit.sum()
+    assert len(data[4].x) == len(data[4].y) <= hit.sum() * (FAN_STEPS + 2)
+    assert len(data[5].x) == hit.sum()
+    assert np.all(np.asarray(data[5].y) <= barrier)
     for key in ("probability_percent", "mc_percent", "liquidation_price", "sample_liquidated"):
         assert f'data-key="{key}"' in explorer.readout.value
         assert explorer.texts[key] in explorer.readout.value
@@ -95,8 +102,17 @@ def test_1x_cannot_be_liquidated(explorer):
 
 def test_far_barrier_is_named_below_the_chart(explorer):
     set_controls(explorer, leverage=3, volatility=20, horizon=1)
-    assert list(explorer.figure.data[7].x) == [None, None]
-    assert "below the chart" in explorer.figure.data[8].text[0]
+    assert list(explorer.figure.data[6].x) == [None, None]
+    assert "below the chart" in explorer.figure.data[7].text[0]
+
+
+def test_leverage_move_sends_data_only(explorer):
+    set_controls(explorer, leverage=10, volatility=60, horizon=7)
+    frame = explorer._compute(leverage=30, volatility=60, horizon=7)
+    assert frame.layout == {} and "x" not in frame.traces[3]
+    set_controls(explorer, horizon=14)
+    assert list(explorer.figure.layout.xaxis2.range) == [0, 14]
+    assert_allclose(np.asarray(explorer.figure.data[3].x, dtype=float)[FAN_STEPS], 14)
 
 
 def test_many_positions_equal_one_at_a_time():

@@ -31,8 +31,8 @@ START_PRICE = STRATEGY_START_PRICE
 HORIZON_DAYS = STRATEGY_HORIZON_DAYS
 PATHS = STRATEGY_PATHS
 SEED = STRATEGY_SEED
-BINS = np.arange(7_000.0, 16_001.0, 250.0)  # final-equity bin edges (USDT), 250 wide
-BIN_WIDTH = 250.0
+BIN_WIDTH = 500.0  # USDT: few bars keep a redraw cheap
+BINS = np.arange(7_000.0, 16_001.0, BIN_WIDTH)  # final-equity bin edges (USDT)
 # Bar positions (USDT): an end bin "< 7,000" left of BINS, the bins, an end bin "≥ 16,000".
 CENTERS = np.concatenate(([BINS[0] - BIN_WIDTH / 2], (BINS[:-1] + BINS[1:]) / 2,
                           [BINS[-1] + BIN_WIDTH / 2]))
@@ -40,6 +40,10 @@ BIN_LABELS = ([f"below {BINS[0]:,.0f} USDT"]
               + [f"{a:,.0f} to {b:,.0f} USDT" for a, b in zip(BINS[:-1], BINS[1:], strict=True)]
               + [f"{BINS[-1]:,.0f} USDT or more"])
 ENDINGS = ("liquidated", "stopped", "open at the end")
+# The right panel is one bar trace: conservative at k - 0.2, aggressive at k + 0.2 for ending k.
+ENDING_X = np.array([[k - 0.2 for k in range(len(ENDINGS))],
+                     [k + 0.2 for k in range(len(ENDINGS))]])
+MEDIAN_Y = 96.0  # % of paths: height of the median markers on the left panel
 
 
 def strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up):
@@ -85,11 +89,13 @@ def strategy_comparison() -> Explorer:
         ``conservative_leverage`` (x), ``aggressive_leverage`` (x), ``stop_percent`` (the
         conservative stop's distance from entry, %), ``top_up`` (margin ratio that triggers a
         250 USDT top-up, both strategies: "off", "50 %", "80 %"). Left panel: histogram of the
-        final equity (% of paths per 250 USDT bin, at ``CENTERS``; the end bins, labelled
+        final equity (% of paths per 500 USDT bin, at ``CENTERS``; the end bins, labelled
         "< 7,000" and "≥ 16,000" on the axis, hold every path below 7,000 or from 16,000 up):
-        trace 0 conservative, 1 aggressive, 2 the starting equity, 3 and 4 the medians. Right
-        panel: traces 5 (conservative) and 6 (aggressive), % of paths liquidated, stopped, and
-        still open at the end. Readout keys: ``median_conservative``, ``median_aggressive``,
+        trace 0 conservative, 1 aggressive, 2 the starting equity, 3 the two medians (markers
+        at the top, conservative then aggressive). Right panel: trace 4, one bar per strategy
+        and ending at ``ENDING_X`` (conservative first): % of paths liquidated, stopped, and
+        still open at the end. Axes are fixed; a move updates data only.
+        Readout keys: ``median_conservative``, ``median_aggressive``,
         ``liquidated_conservative``, ``liquidated_aggressive`` (%), ``worst5_conservative``,
         ``worst5_aggressive`` (5 % quantile of final equity), ``paths``.
 
@@ -116,17 +122,22 @@ def strategy_comparison() -> Explorer:
     start_x, start_y = plots.vertical(WALLET, (0, 100))
     fig.add_trace(plots.line("starting equity", "entry", width=1.5, x=start_x, y=start_y,
                              hoverinfo="skip"), row=1, col=1)
-    for name, color in zip(names, colors, strict=True):
-        trace = plots.line(f"median, {name}", "entry", width=2, dash="dash", x=[None, None],
-                           y=[None, None], hoverinfo="skip", legendgroup=name, showlegend=False)
-        trace.line.color = color
-        fig.add_trace(trace, row=1, col=1)
-    for offset, name, color in zip((-0.4, 0.0), names, colors, strict=True):
-        fig.add_trace(go.Bar(name=name, x=list(ENDINGS), y=[0, 0, 0], marker_color=color,
-                             legendgroup=name, showlegend=False, width=0.4, offset=offset,
-                             hovertemplate=name + ", %{x}: %{y:.1f} %<extra></extra>"),
-                      row=1, col=2)
+    fig.add_trace(go.Scatter(name="medians", mode="markers", x=[None, None],
+                             y=[MEDIAN_Y, MEDIAN_Y], customdata=list(names),
+                             marker={"color": list(colors), "size": 14,
+                                     "symbol": "triangle-down",
+                                     "line": {"color": "white", "width": 1}},
+                             hovertemplate="median, %{customdata}: %{x:,.0f} USDT"
+                                           "<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Bar(name="endings", x=ENDING_X.ravel(), y=[0.0] * ENDING_X.size,
+                         marker_color=[colors[0]] * len(ENDINGS) + [colors[1]] * len(ENDINGS),
+                         customdata=[f"{n}, {e}" for n in names for e in ENDINGS],
+                         showlegend=False, width=0.38,
+                         hovertemplate="%{customdata}: %{y:.1f} %<extra></extra>"),
+                  row=1, col=2)
     fig.update_layout(barmode="overlay", margin={"t": 90})
+    fig.update_xaxes(range=[-0.6, len(ENDINGS) - 0.4], tickvals=list(range(len(ENDINGS))),
+                     ticktext=list(ENDINGS), row=1, col=2)
     ticks = [CENTERS[0], *np.arange(8_000.0, BINS[-1], 2_000.0), CENTERS[-1]]
     fig.update_xaxes(range=[CENTERS[0] - BIN_WIDTH / 2, CENTERS[-1] + BIN_WIDTH / 2],
                      tickvals=ticks, ticktext=[f"< {BINS[0]:,.0f}"]
@@ -144,9 +155,6 @@ def strategy_comparison() -> Explorer:
             summary = result.summary
             median = summary["median_final_equity"]
             traces[i] = {"y": histogram_percent(result.final_equity)}
-            traces[3 + i] = dict(zip(("x", "y"), plots.vertical(
-                float(np.clip(median, CENTERS[0], CENTERS[-1])), (0, 100)), strict=True))
-            traces[5 + i] = {"y": endings_percent(result)}
             readings += [
                 Reading(f"median_{name}", f"Median final equity, {name} (USDT)", median),
                 Reading(f"liquidated_{name}", f"Liquidated, {name} (% of paths)",
@@ -154,6 +162,9 @@ def strategy_comparison() -> Explorer:
                 Reading(f"worst5_{name}", f"5 % worst final equity, {name} (USDT)",
                         summary["worst_5_percent"]),
             ]
+        medians = [r.summary["median_final_equity"] for r in results]
+        traces[3] = {"x": np.clip(medians, CENTERS[0], CENTERS[-1])}
+        traces[4] = {"y": np.concatenate([endings_percent(r) for r in results])}
         readings.append(Reading("paths", "Paths", len(results[0]), "{:d}"))
         shares = [100 * r.summary["liquidation_probability"] for r in results]
         room = liquidation_distance_percent(conservative_leverage)

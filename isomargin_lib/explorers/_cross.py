@@ -158,6 +158,8 @@ PORTFOLIO = (
 MODES = ("both", "isolated", "cross")
 MOVES = ("with betas", "same for all")
 SHOCK_LIMIT = 50  # % either way, the shock slider's range
+WALLET_RANGE = (1_500, 10_000)  # USDT, the wallet slider
+MARGIN_RANGE = (100, 500)  # USDT, the isolated margin slider
 
 
 def build_portfolio(margin, spec=PORTFOLIO) -> tuple[dict, dict]:
@@ -208,6 +210,13 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
     fig.add_trace(plots.line("wallet before", "entry", width=1.5, x=["isolated", "cross"]),
                   row=1, col=2)
     fig.update_yaxes(title_text="USDT", row=1, col=2)
+    # Fixed axes, set once: they cover every control setting (the largest wallet, the largest
+    # margin and the largest shock either way), so a slider move updates data only.
+    swing = [MARGIN_RANGE[1] * row[3] * max(abs(row[4]), 1.0) * SHOCK_LIMIT / 100
+             for row in spec]
+    fig.update_yaxes(range=[-1.1 * max(WALLET_RANGE[1], *swing), 1.15 * max(swing)],
+                     row=1, col=1)
+    fig.update_yaxes(range=[0, 1.1 * (WALLET_RANGE[1] + sum(swing))], row=1, col=2)
 
     def compute(shock, betas, wallet, margin, mode):
         positions, beta = build_portfolio(margin, spec)
@@ -215,10 +224,6 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
             beta = dict.fromkeys(names, 1.0)
         result = compare_shock(wallet, positions, shocked_marks(positions, shock, betas=beta))
         iso, cross = result["isolated"], result["cross"]
-        # Fixed axes for a given wallet and margin: the largest gain any allowed shock can give.
-        swing = [margin * row[3] * max(abs(row[4]), 1.0) * SHOCK_LIMIT / 100 for row in spec]
-        left = [-1.1 * max(wallet, *swing), 1.15 * max(swing)]
-        right_top = 1.1 * (wallet + sum(swing))
 
         def bars(outcome):
             y = [_no_negative_zero(v) for v in
@@ -269,14 +274,13 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
                 Reading("cross_wallet_left", "Cross: wallet left (USDT)", cross.wallet_left),
             ],
             status=status, status_kind=kind,
-            layout={"yaxis": {"range": left}, "yaxis2": {"range": [0, right_top]}},
         )
 
     controls = {
         "shock": slider("Market move (%)", 0, -SHOCK_LIMIT, SHOCK_LIMIT, 1),
         "betas": toggle("Price moves", MOVES),
-        "wallet": slider("Wallet balance (USDT)", 3_000, 1_500, 10_000, 100),
-        "margin": slider("Isolated margin per position (USDT)", 500, 100, 500, 10),
+        "wallet": slider("Wallet balance (USDT)", 3_000, *WALLET_RANGE, 100),
+        "margin": slider("Isolated margin per position (USDT)", 500, *MARGIN_RANGE, 10),
         "mode": toggle("Show", MODES),
     }
     return Explorer(controls, fig, compute)

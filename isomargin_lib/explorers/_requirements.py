@@ -1,10 +1,10 @@
-"""Lesson 05: margin requirements. Adding and removing isolated margin; the tier ladder."""
+"""Lesson 05: margin requirements. Adding and removing isolated margin (the explorer); the tier
+ladder (a static figure)."""
 
 from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 
 from .. import plots
@@ -12,7 +12,7 @@ from .._accounts import IsolatedPosition
 from .._contracts import Position
 from .._margin import liquidation_price
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
-from ._base import STYLE, Explorer, Frame, Reading, slider
+from ._base import Explorer, Frame, Reading, slider
 from ._cross import _distance_reading, fall_to_liquidation
 
 
@@ -168,60 +168,57 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
     return Explorer(controls, fig, compute)
 
 
-def tier_ladder(tiers: MarginTiers = BINANCE_BTCUSDT) -> Explorer:
-    """Position size against bracket, maximum leverage and maintenance margin.
+LADDER_SIZES = (20_000, 300_000, 50_000_000)  # USDT, marked on the ladder (not the exercises)
+
+
+def tier_ladder(tiers: MarginTiers = BINANCE_BTCUSDT, sizes=LADDER_SIZES):
+    """Position size against the maintenance margin rate: a static figure (no widget).
 
     Parameters
     ----------
     tiers : MarginTiers
         The exchange table (default ``BINANCE_BTCUSDT``).
+    sizes : sequence of float
+        Notionals (USDT) marked on the ladder, each labelled with its bracket and maximum
+        leverage; every size must lie within the table.
 
-    Controls: ``notional`` (USDT, a logarithmic slider). The figure shows, against notional, the
-    bracket's rate (a staircase) and the effective rate ``maintenance margin / notional`` that
-    the maintenance amount keeps continuous, with the current size marked.
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: 0 the bracket's rate (a staircase, one step per bracket), 1 the effective rate
+        ``maintenance margin / notional`` that the maintenance amount keeps continuous, 2 the
+        marked sizes at their effective rate. Shown as a cell's last expression it is stored
+        as a static plot (one FigureWidget per lesson is enough: plotly.js ships with each).
     """
     top = tiers.max_notional
-    grid = np.geomspace(1_000, top * 0.999, 600)
+    sizes = np.asarray(sizes, dtype=float)
+    if sizes.size and (np.any(sizes <= 0) or np.any(sizes >= top)):
+        raise ValueError(f"sizes must be in (0, {top:,.0f}) USDT, got {sizes.tolist()}")
+    floors = np.array([max(tier.floor, 1_000.0) for tier in tiers] + [top])
+    stair = 100 * np.array([tier.mmr for tier in tiers] + [tiers[-1].mmr])
+    grid = np.geomspace(1_000, top * 0.999, 160)
     rates, amounts = tiers.rates(grid)
     effective = 100 * (grid * rates - amounts) / grid
+    marked = [tiers.tier_for(size) for size in sizes]
+    marked_rates = [100 * (size * t.mmr - t.maintenance_amount) / size
+                    for size, t in zip(sizes, marked, strict=True)]
+    labels = [f"bracket {tiers.tiers.index(t) + 1}, up to {t.max_leverage:g}x" for t in marked]
 
     fig = plots.figure(x_title="Position size, notional (USDT, log scale)",
                        y_title="Maintenance margin rate (%, log scale)",
-                       title=f"{tiers.name}: bigger positions, higher rates")
+                       title=f"{tiers.name}: bigger positions, higher rates", widget=False)
     fig.add_trace(plots.line("bracket rate (MMR)", "neutral", dash="solid", width=2,
-                             x=grid, y=100 * rates, line_shape="hv",
-                             hovertemplate="%{x:,.0f} USDT: %{y:.2f} %<extra></extra>"))
+                             x=floors, y=stair, line_shape="hv",
+                             hovertemplate="from %{x:,.0f} USDT: %{y:.2f} %<extra></extra>"))
     fig.add_trace(plots.line("effective rate (MM / notional)", "maintenance", dash="solid",
                              x=grid, y=effective,
                              hovertemplate="%{x:,.0f} USDT: %{y:.3f} %<extra></extra>"))
-    fig.add_trace(plots.marker("your position", "isolated", x=[None], y=[None]))
+    sized = plots.marker("sizes printed below", "isolated", x=sizes, y=marked_rates,
+                         text=labels, textposition="top left",
+                         hovertemplate="%{x:,.0f} USDT: %{y:.3f} %<extra></extra>")
+    sized.mode = "markers+text"
+    fig.add_trace(sized)
     fig.update_xaxes(type="log", range=[3, math.log10(top)])
     fig.update_yaxes(type="log", range=[math.log10(100 * tiers[0].mmr * 0.7),
                                         math.log10(100 * tiers[-1].mmr * 1.3)])
-
-    def compute(notional):
-        tier = tiers.tier_for(notional)
-        number = tiers.tiers.index(tier) + 1
-        maintenance = notional * tier.mmr - tier.maintenance_amount
-        return Frame(
-            traces={2: {"x": [notional], "y": [100 * maintenance / notional]}},
-            readings=[
-                Reading("bracket", "Bracket", number, "{:d}"),
-                Reading("max_leverage", "Maximum leverage (x)", tier.max_leverage, "{:g}"),
-                Reading("mmr_percent", "Maintenance margin rate (%)", 100 * tier.mmr, "{:.2f}"),
-                Reading("maintenance_amount", "Maintenance amount (USDT)",
-                        tier.maintenance_amount),
-                Reading("maintenance_margin", "Maintenance margin (USDT)", maintenance),
-                Reading("min_initial_margin", "Initial margin at max leverage (USDT)",
-                        notional / tier.max_leverage),
-            ],
-            status=(f"Bracket {number}: {tier.floor:,.0f} to {tier.cap:,.0f} USDT. Up to "
-                    f"{tier.max_leverage:g}x; maintenance margin {100 * tier.mmr:g} % of "
-                    f"notional minus {tier.maintenance_amount:,.0f} USDT."),
-        )
-
-    controls = {"notional": widgets.FloatLogSlider(
-        value=100_000, base=10, min=3, max=math.log10(top * 0.999), step=0.01,
-        description="Position size (USDT)", readout_format=",.0f", continuous_update=True,
-        style=STYLE, layout=widgets.Layout(width="420px"))}
-    return Explorer(controls, fig, compute)
+    return fig

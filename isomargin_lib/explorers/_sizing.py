@@ -13,7 +13,8 @@ from .._tiers import BINANCE_BTCUSDT, MarginTiers
 from ._base import Explorer, Frame, Reading, slider, toggle
 
 CAPITAL_RANGE = (1_000, 50_000)  # USDT, the capital slider
-MIN_HALF_WIDTH = 5.0  # percent: the price axis spans at least entry * (1 +- 5 %)
+X_RANGE = (-25.0, 25.0)  # price move from entry (%), the fixed x axis: covers the widest stop
+Y_RANGE = (-2.5, 4.0)  # trade result in R (multiples of the planned loss), the fixed y axis
 TIGHT_BUFFER = 1.0  # percent of entry: less room than this between stop and liquidation warns
 
 
@@ -57,21 +58,23 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
     Explorer
         Controls ``capital`` (USDT), ``risk`` (% of capital lost at the stop), ``stop`` (stop
         distance, % of entry), ``leverage`` (x) and ``side``. The figure shows, against the
-        price, what the trade has made or lost if the price goes straight there (the first of
-        stop and liquidation closes it). Traces: 0 the liquidated zone, 1 the outcome curve,
-        2 the planned loss (a horizontal line at minus the risk amount), 3 entry, 4 stop,
-        5 liquidation price, 6 where the trade ends (a marker at the stop, or a red cross at
-        the liquidation price), 7 a note when the liquidation price lies off the chart.
+        price move from entry (%), what the trade has made or lost if the price goes straight
+        there (the first of stop and liquidation closes it), in R: multiples of the planned
+        loss (the risk amount), so -1 is the loss at the stop. Traces: 0 the liquidated zone,
+        1 the outcome curve, 2 entry and the planned loss (-1 R; static), 3 stop,
+        4 liquidation price, 5 where the trade ends (a marker at the stop, or a red cross at
+        the liquidation price, at minus the margin in R), 6 a note when the liquidation price
+        lies off the chart.
         Readout keys: ``quantity``, ``notional``, ``margin``, ``margin_percent``,
         ``loss_at_stop``, ``stop_price``, ``liquidation_price``, ``room_percent``.
 
     Notes
     -----
     All numbers come from ``position_size`` (fixed-fractional sizing, quantity = capital x
-    risk / |entry - stop|; the isolated liquidation price from Binance's formula). The price
-    axis spans the entry +- max(5 %, 2.5 x the stop distance), so it changes with the stop
-    only: moving the leverage moves the liquidation line, not the axes. The y axis is set by
-    the risk amount. Fees and slippage are left out of the figure.
+    risk / |entry - stop|; the isolated liquidation price from Binance's formula). Both axes
+    are fixed (``X_RANGE``, ``Y_RANGE``; they cover every stop distance): a slider move
+    updates trace data only. In R the picture does not depend on capital or risk; their
+    effect is in the readout, in USDT. Fees and slippage are left out of the figure.
     """
     probe = Position("long", entry_price, 1.0)  # validates entry_price
     entry_price = probe.entry_price
@@ -79,8 +82,8 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
     if not low <= capital <= high:
         raise ValueError(f"capital must be in [{low:,}, {high:,}] USDT, got {capital!r}")
 
-    fig = plots.figure(x_title="BTC price (USDT)",
-                       y_title="Trade result if the price goes there (USDT)",
+    fig = plots.figure(x_title="Price move from entry (%)",
+                       y_title="Trade result (R: multiples of the planned loss)",
                        title=f"Position sized from the risk, entry {entry_price:,.0f} USDT",
                        height=plots.HEIGHT + 40)
     fig.add_trace(plots.line("liquidated", "liquidation", dash="solid", width=0, x=[], y=[],
@@ -88,16 +91,24 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
                              hoverinfo="skip"))
     fig.add_trace(plots.line("trade result (closed at the stop or liquidation)", "equity",
                              dash="solid",
-                             hovertemplate="price %{x:,.0f}: %{y:+,.2f} USDT<extra></extra>"))
-    fig.add_trace(plots.line("planned loss (risk amount)", "neutral", dash="dot", width=1.5,
+                             hovertemplate="move %{x:+.2f} %: %{y:+.2f} R<extra></extra>"))
+    # Entry (x = 0) and the planned loss (-1 R) never move: one static trace.
+    fig.add_trace(plots.line("entry / planned loss (−1 R)", "neutral", dash="dot", width=1.5,
+                             x=[0, 0, None, *X_RANGE], y=[*Y_RANGE, None, -1, -1],
                              hoverinfo="skip"))
-    fig.add_trace(plots.line("entry", "entry", width=1.5, hoverinfo="skip"))
     fig.add_trace(plots.line("stop", "maintenance", dash="solid", width=2, hoverinfo="skip"))
     fig.add_trace(plots.line("liquidation price", "liquidation", width=2, hoverinfo="skip"))
     fig.add_trace(plots.marker("where the trade ends", "maintenance", size=13,
                                showlegend=False))
     fig.add_trace(_note())
+    fig.update_xaxes(range=list(X_RANGE))
+    fig.update_yaxes(range=list(Y_RANGE))
     fig.update_layout(margin={"t": 95}, title={"y": 0.97})
+    grid = np.linspace(*X_RANGE, 201)
+
+    def moved(price):
+        """A price as its move from entry (%)."""
+        return 100 * (np.asarray(price, dtype=float) / entry_price - 1)
 
     def compute(capital, risk, stop, leverage, side):
         sign = 1 if side == "long" else -1
@@ -108,23 +119,21 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
         sizing = position_size(capital, risk / 100, entry_price, stop_price, side=side,
                                leverage=used, tiers=tiers)
         liquidation = sizing.liquidation_price
-        half = max(MIN_HALF_WIDTH, 2.5 * stop) / 100
-        x_range = [entry_price * (1 - half), entry_price * (1 + half)]
-        y_range = [-1.6 * max(sizing.risk_amount, sizing.margin if not
-                              sizing.stop_before_liquidation else 0.0),
-                   3.2 * sizing.risk_amount]
-        prices = np.linspace(*x_range, 301)
+        one_r = sizing.risk_amount
+        prices = entry_price * (1 + grid / 100)
         x, y = _outcome_curve(prices, side, entry_price, sizing.quantity, stop_price,
-                              liquidation, sizing.margin, sizing.risk_amount)
-        on_chart = liquidation is not None and x_range[0] <= liquidation <= x_range[1]
+                              liquidation, sizing.margin, one_r)
+        x, y = moved(x), y / one_r
+        liquidation_move = None if liquidation is None else float(moved(liquidation))
+        on_chart = liquidation_move is not None and X_RANGE[0] <= liquidation_move <= X_RANGE[1]
         room = None if liquidation is None else sign * (stop_price - liquidation) / \
             entry_price * 100
 
         if sizing.stop_before_liquidation:
-            end = {"x": [stop_price], "y": [-sizing.risk_amount],
+            end = {"x": [-sign * stop], "y": [-1.0],
                    "marker": {"color": plots.COLORS["maintenance"], "symbol": "circle"}}
         else:
-            end = {"x": [liquidation], "y": [-sizing.margin],
+            end = {"x": [liquidation_move], "y": [-sizing.margin / one_r],
                    "marker": {"color": plots.COLORS["liquidation"], "symbol": "x"}}
         if liquidation is None:
             note = "no liquidation price: a 1x long cannot be liquidated"
@@ -132,11 +141,11 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
             note = ""
         else:
             note = f"liquidation price {liquidation:,.0f}: off the chart"
-        edge = x_range[1] if side == "short" else x_range[0]
-        if not on_chart and liquidation is not None:
-            edge = x_range[1] if liquidation > x_range[1] else x_range[0]
-        note_trace = {"x": [edge], "y": [0.45 * y_range[0]], "text": [note],
-                      "textposition": "middle left" if edge == x_range[1] else "middle right"}
+        edge = X_RANGE[1] if side == "short" else X_RANGE[0]
+        if not on_chart and liquidation_move is not None:
+            edge = X_RANGE[1] if liquidation_move > X_RANGE[1] else X_RANGE[0]
+        note_trace = {"x": [edge], "y": [0.6 * Y_RANGE[0]], "text": [note],
+                      "textposition": "middle left" if edge == X_RANGE[1] else "middle right"}
 
         if not sizing.stop_before_liquidation:
             move = 100 * abs(liquidation / entry_price - 1)
@@ -165,17 +174,16 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
                       f"{sizing.risk_amount:,.2f} USDT ({risk:g} % of capital).")
             kind = "ok"
 
-        zone_x, zone_y = _zone(side, liquidation, x_range, y_range)
+        zone_x, zone_y = _zone(side, liquidation_move, X_RANGE, Y_RANGE)
         return Frame(
             traces={
                 0: {"x": zone_x, "y": zone_y},
                 1: {"x": x, "y": y},
-                2: {"x": x_range, "y": [-sizing.risk_amount] * 2},
-                3: dict(zip("xy", plots.vertical(entry_price, y_range))),
-                4: dict(zip("xy", plots.vertical(stop_price, y_range))),
-                5: dict(zip("xy", plots.vertical(liquidation if on_chart else None, y_range))),
-                6: end,
-                7: note_trace,
+                3: dict(zip("xy", plots.vertical(-sign * stop, Y_RANGE))),
+                4: dict(zip("xy", plots.vertical(liquidation_move if on_chart else None,
+                                                 Y_RANGE))),
+                5: end,
+                6: note_trace,
             },
             readings=[
                 Reading("quantity", "Position size (BTC)", sizing.quantity, "{:,.5f}"),
@@ -188,7 +196,6 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
                 Reading("room_percent", "Liquidation beyond the stop by (% of entry)", room),
             ],
             status=status, status_kind=kind,
-            layout={"xaxis": {"range": x_range}, "yaxis": {"range": y_range}},
         )
 
     controls = {
@@ -209,8 +216,8 @@ def _note():
 
 
 def _zone(side, liquidation, x_range, y_range):
-    """Polygon over the prices beyond ``liquidation`` (below it for a long, above for a short),
-    clipped to the chart."""
+    """Polygon over the moves beyond ``liquidation`` (a move from entry, %; below it for a
+    long, above for a short), clipped to the chart."""
     if liquidation is None:
         return [], []
     low, high = x_range

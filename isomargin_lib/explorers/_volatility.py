@@ -20,36 +20,34 @@ from ._base import Explorer, Frame, Reading, slider
 MAX_LEVERAGE = 100
 MC_LEVERAGES = (3, 5, 10, 20, 50, 100)  # where the Monte Carlo points sit on the left panel
 MC_STEPS = 200  # monitoring dates per simulated path (with the continuity correction)
-FAN_STEPS = 100  # points per sample path drawn on the right panel
+FAN_STEPS = 60  # steps per sample path drawn on the right panel (61 points)
 FAN_SIGMAS = 3.5  # the price axis spans the entry * exp(+- 3.5 sigma sqrt(T))
 
 
 def _fan_traces(times, paths, barrier):
-    """x/y arrays (paths separated by NaN) for survivors, liquidated paths up to the first
-    touch of ``barrier``, the rest of those paths after it, and the touch points."""
-    gap = np.full((paths.shape[0], 1), np.nan)
-    x_all = np.hstack([np.broadcast_to(times, paths.shape), gap])
-    y_all = np.hstack([paths, gap])
+    """The fan as few, short lists (paths separated by None gaps): every path whole (y only;
+    its x is ``times`` repeated), the liquidated paths up to their first touch of ``barrier``
+    (x and y), the touch points, and how many paths touched. Drawn prices are rounded to
+    whole USDT and ``times`` should be rounded too: less data per slider move."""
+    count = paths.shape[0]
+    drawn = np.round(paths).astype(int).tolist()  # whole USDT: short numbers on the wire
+    every = [value for row in drawn for value in (*row, None)]
     if barrier is None:
-        hit = np.zeros(paths.shape[0], dtype=bool)
-        first = np.zeros(0, dtype=int)
+        hit = np.zeros(count, dtype=bool)
     else:
-        below = paths <= barrier
-        hit = below.any(axis=1)
-        first = below[hit].argmax(axis=1)
-    alive = {"x": x_all[~hit].ravel(), "y": y_all[~hit].ravel()}
-    steps = np.arange(paths.shape[1] + 1)
-    before = steps[None, :] <= first[:, None]
-    after = steps[None, :] >= first[:, None]
-    after[:, -1] = True  # keep the NaN gap
-    before[:, -1] = True
-    dead_x, dead_y = x_all[hit], y_all[hit]
-    dead = {"x": np.where(before, dead_x, np.nan).ravel(),
-            "y": np.where(before, dead_y, np.nan).ravel()}
-    later = {"x": np.where(after, dead_x, np.nan).ravel(),
-             "y": np.where(after, dead_y, np.nan).ravel()}
+        hit = (paths <= barrier).any(axis=1)
+    first = (paths[hit] <= barrier).argmax(axis=1) if hit.any() else np.zeros(0, dtype=int)
+    rows = [row for row, h in zip(drawn, hit, strict=True) if h]
+    dead = {"x": [value for k in first for value in (*times[: k + 1], None)],
+            "y": [value for row, k in zip(rows, first, strict=True)
+                  for value in (*row[: k + 1], None)]}
     touch = {"x": times[first], "y": paths[hit, first] if hit.any() else np.zeros(0)}
-    return alive, dead, later, touch, int(hit.sum())
+    return every, dead, touch, int(hit.sum())
+
+
+def _repeated(times, count):
+    """x for ``count`` paths drawn in one trace: ``times`` then a None gap, ``count`` times."""
+    return [*times.tolist(), None] * count
 
 
 def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: int = 2_000,
@@ -79,9 +77,11 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
         Controls ``leverage`` (x), ``volatility`` (annual, %) and ``horizon`` (days). Left
         panel: 0 the closed-form probability against leverage, 1 Monte Carlo estimates at
         ``MC_LEVERAGES`` (error bars: one standard error), 2 the current leverage. Right panel:
-        3 sample paths that survive, 4 liquidated paths up to the liquidation, 5 the same paths
-        afterwards, 6 the moments of liquidation, 7 the liquidation price, 8 a note when it
-        lies below the chart. Readout keys: ``liquidation_price``, ``fall_percent``,
+        3 every sample path (one trace, paths separated by gaps), 4 the liquidated paths up to
+        the liquidation, drawn over them, 5 the moments of liquidation, 6 the liquidation
+        price, 7 a note when it lies below the chart. The right panel's axes change only with
+        volatility and horizon; a leverage move sends trace data only.
+        Readout keys: ``liquidation_price``, ``fall_percent``,
         ``sigma_horizon_percent``, ``probability_percent``, ``mc_percent``,
         ``mc_standard_error_percent``, ``sample_liquidated``.
 
@@ -137,16 +137,13 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
                                       "color": plots.COLORS["cross"]},
                              hovertemplate="%{x}x: %{y:.2f} %<extra></extra>"), row=1, col=1)
     fig.add_trace(plots.marker("your leverage", "liquidation", size=13), row=1, col=1)
-    fig.add_trace(go.Scatter(name="survives", mode="lines", hoverinfo="skip",
+    fig.add_trace(go.Scatter(name="simulated price", mode="lines", hoverinfo="skip",
                              line={"color": plots.COLORS["isolated"], "width": 1},
-                             opacity=0.55), row=1, col=2)
-    fig.add_trace(go.Scatter(name="liquidated", mode="lines", hoverinfo="skip",
-                             line={"color": plots.COLORS["liquidation"], "width": 1.5}),
-                  row=1, col=2)
-    fig.add_trace(go.Scatter(name="price after the liquidation", mode="lines",
+                             opacity=0.5), row=1, col=2)
+    fig.add_trace(go.Scatter(name="liquidated (up to the liquidation)", mode="lines",
                              hoverinfo="skip",
-                             line={"color": plots.COLORS["neutral"], "width": 1, "dash": "dot"},
-                             opacity=0.6), row=1, col=2)
+                             line={"color": plots.COLORS["liquidation"], "width": 1.8}),
+                  row=1, col=2)
     fig.add_trace(go.Scatter(name="liquidated here", mode="markers", showlegend=False,
                              marker={"color": plots.COLORS["liquidation"], "size": 8,
                                      "symbol": "x"},
@@ -163,6 +160,8 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
     fig.update_yaxes(title_text="BTC price (USDT)", row=1, col=2)
     fig.update_layout(hovermode="closest", margin={"t": 100}, legend={"y": 1.12})
 
+    drawn_scale = {}
+
     def compute(leverage, volatility, horizon):
         sigma = volatility / 100
         curve = closed_form(sigma, horizon)
@@ -176,10 +175,18 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
         spread = sigma * math.sqrt(horizon / DAYS_PER_YEAR)
         y_range = [entry_price * math.exp(-FAN_SIGMAS * spread),
                    entry_price * math.exp(FAN_SIGMAS * spread)]
-        times = np.linspace(0, horizon, FAN_STEPS + 1)
+        times = np.round(np.linspace(0, horizon, FAN_STEPS + 1), 3)  # days
         fan = gbm_paths(entry_price, volatility=sigma, steps=FAN_STEPS,
                         step_days=horizon / FAN_STEPS, paths=sample_paths, seed=seed)
-        alive, dead, later, touch, hits = _fan_traces(times, fan, barrier)
+        every, dead, touch, hits = _fan_traces(times, fan, barrier)
+        # The fan's axes and its x data depend on volatility and horizon only: sent when they
+        # change, so a leverage move updates data alone (and little of it).
+        scale = (volatility, horizon)
+        fan_trace, layout = {"y": every}, {}
+        if drawn_scale.get("now") != scale:
+            drawn_scale["now"] = scale
+            fan_trace["x"] = _repeated(times, sample_paths)
+            layout = {"xaxis2": {"range": [0, horizon]}, "yaxis2": {"range": y_range}}
         visible = barrier is not None and barrier >= y_range[0]
         if barrier is None:
             note = "a 1x long has no liquidation price"
@@ -208,13 +215,12 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
                 1: {"y": [100 * e.probability for e in estimates],
                     "error_y.array": [100 * e.standard_error for e in estimates]},
                 2: {"x": [leverage], "y": [100 * probability]},
-                3: alive,
+                3: fan_trace,
                 4: dead,
-                5: later,
-                6: touch,
-                7: {"x": [0, horizon] if visible else [None, None],
+                5: touch,
+                6: {"x": [0, horizon] if visible else [None, None],
                     "y": [barrier, barrier] if visible else [None, None]},
-                8: {"x": [0], "y": [y_range[0]], "text": [note]},
+                7: {"x": [0], "y": [y_range[0]], "text": [note]},
             },
             readings=[
                 Reading("liquidation_price", "Liquidation price (USDT)", barrier),
@@ -230,7 +236,7 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
                         f"{{:.0f}} of {sample_paths}"),
             ],
             status=status, status_kind=kind,
-            layout={"xaxis2": {"range": [0, horizon]}, "yaxis2": {"range": y_range}},
+            layout=layout,
         )
 
     controls = {
