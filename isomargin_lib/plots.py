@@ -97,6 +97,19 @@ def vertical(x, y_range):
     return [x, x], list(y_range)
 
 
+def liquidated_zone(side: str, liquidation, x_range, y_range):
+    """x and y of a shaded polygon over the prices (or moves) beyond ``liquidation``: below it
+    for a long, above it for a short, clipped to ``x_range``; empty when ``liquidation`` is
+    None."""
+    if liquidation is None:
+        return [], []
+    low, high = x_range
+    edge = min(max(liquidation, low), high)
+    left, right = (low, edge) if side == "long" else (edge, high)
+    bottom, top = y_range
+    return [left, right, right, left, left], [bottom, bottom, top, top, bottom]
+
+
 def format_number(value, fmt: str = "{:,.2f}") -> str:
     """Format a readout number; None and infinities read as words, not as "nan"."""
     if value is None:

@@ -15,17 +15,6 @@ MAX_MOVE = 30.0  # percent: the price-move slider and the x axis span entry * (1
 MOVE_STEP = 0.1  # percent: fine enough to stop between the liquidation and bankruptcy prices
 
 
-def _zone(side, liquidation, x_range, y_range):
-    """Polygon over the prices beyond ``liquidation`` (below it for a long, above for a short)."""
-    if liquidation is None:
-        return [], []
-    low, high = x_range
-    edge = min(max(liquidation, low), high)
-    left, right = (low, edge) if side == "long" else (edge, high)
-    bottom, top = y_range
-    return [left, right, right, left, left], [bottom, bottom, top, top, bottom]
-
-
 def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
                          max_leverage: int = 100,
                          tiers: MarginTiers = BINANCE_BTCUSDT) -> Explorer:
@@ -139,7 +128,7 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
                 status += " Its liquidation price is off the chart: read it in the table."
             kind = "warning" if distance < 5 else "ok"
 
-        zone_x, zone_y = _zone(side, liquidation, x_range, y_range)
+        zone_x, zone_y = plots.liquidated_zone(side, liquidation, x_range, y_range)
         liq_x, liq_y = plots.vertical(liquidation, y_range)
         bank_x, bank_y = plots.vertical(bankruptcy, y_range)
         marker_color = plots.COLORS["liquidation" if liquidated else "equity"]

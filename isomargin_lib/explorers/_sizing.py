@@ -174,7 +174,7 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
                       f"{sizing.risk_amount:,.2f} USDT ({risk:g} % of capital).")
             kind = "ok"
 
-        zone_x, zone_y = _zone(side, liquidation_move, X_RANGE, Y_RANGE)
+        zone_x, zone_y = plots.liquidated_zone(side, liquidation_move, X_RANGE, Y_RANGE)
         return Frame(
             traces={
                 0: {"x": zone_x, "y": zone_y},
@@ -213,15 +213,3 @@ def _note():
     return go.Scatter(name="note", mode="text", x=[None], y=[None], text=[""],
                       textfont={"color": plots.COLORS["liquidation"]}, showlegend=False,
                       hoverinfo="skip")
-
-
-def _zone(side, liquidation, x_range, y_range):
-    """Polygon over the moves beyond ``liquidation`` (a move from entry, %; below it for a
-    long, above for a short), clipped to the chart."""
-    if liquidation is None:
-        return [], []
-    low, high = x_range
-    edge = min(max(liquidation, low), high)
-    left, right = (low, edge) if side == "long" else (edge, high)
-    bottom, top = y_range
-    return [left, right, right, left, left], [bottom, bottom, top, top, bottom]
