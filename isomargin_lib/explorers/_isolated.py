@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import plots
+from .. import _checks, plots
 from .._accounts import IsolatedPosition
 from .._contracts import SIDES, Position
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
@@ -53,11 +53,8 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
     All numbers come from ``IsolatedPosition``.
     """
     probe = Position("long", entry_price, 1.0)  # validates entry_price
-    margin = float(margin)
-    if not margin > 0:
-        raise ValueError(f"margin must be > 0 (USDT), got {margin:g}")
-    if not (isinstance(max_leverage, int) and max_leverage >= 2):
-        raise ValueError(f"max_leverage must be an integer >= 2, got {max_leverage!r}")
+    margin = _checks.positive("margin", margin)
+    max_leverage = _checks.whole_number("max_leverage", max_leverage, 2)
     allowed = tiers.tier_for(margin * max_leverage).max_leverage
     if max_leverage > allowed:
         raise ValueError(f"max_leverage must be <= {allowed:g} for a notional of "

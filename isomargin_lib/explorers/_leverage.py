@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import plots
+from .. import _checks, plots
 from .._contracts import SIDES, Position
 from .._margin import initial_margin, return_on_equity
 from ._base import Explorer, Frame, Reading, slider, toggle
@@ -51,11 +51,8 @@ def leverage_and_pnl(entry_price: float = 60_000, margin: float = 1_000,
     ``return_on_equity``.
     """
     probe = Position("long", entry_price, 1.0)  # validates entry_price
-    margin = float(margin)
-    if not margin > 0:
-        raise ValueError(f"margin must be > 0 (USDT), got {margin:g}")
-    if not (isinstance(max_leverage, int) and max_leverage >= 2):
-        raise ValueError(f"max_leverage must be an integer >= 2, got {max_leverage!r}")
+    margin = _checks.positive("margin", margin)
+    max_leverage = _checks.whole_number("max_leverage", max_leverage, 2)
 
     x_range = (probe.entry_price * (1 - MAX_MOVE / 100), probe.entry_price * (1 + MAX_MOVE / 100))
     y_range = (-3 * margin, 3 * margin)
