@@ -408,7 +408,8 @@ class _Replay:
             self.wallet -= fee
         if fraction < 1:
             p = self.position
-            self.position = Position(p.side, p.entry_price, p.quantity - quantity, p.contract)
+            self.position = Position(p.side, p.entry_price, p.quantity - quantity, p.contract,
+                                     p.asset)
         else:
             self.is_open = False
         self.record(kind, price, quantity=quantity, amount=pnl, fee=fee, forfeited=forfeited)

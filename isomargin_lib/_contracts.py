@@ -25,6 +25,10 @@ class Position:
         Inverse (coin-margined) contracts: USD face value (e.g. 100 contracts of 100 USD = 10,000).
     contract : {"linear", "inverse"}
         Linear: margin and PnL in the quote currency (USDT). Inverse: margin and PnL in the coin.
+    asset : str, optional
+        The base asset, e.g. "BTC". An inverse contract is margined in it (COIN-M cross margin
+        is per coin), so a cross account refuses inverse positions of different assets, and a
+        coin-denominated tier table must be of the same coin. None: not stated.
 
     Notes
     -----
@@ -38,10 +42,14 @@ class Position:
     entry_price: float
     quantity: float
     contract: str = "linear"
+    asset: str | None = None
 
     def __post_init__(self):
         _checks.choice("side", self.side, SIDES)
         _checks.choice("contract", self.contract, CONTRACTS)
+        if self.asset is not None and not (isinstance(self.asset, str) and self.asset.strip()):
+            raise ValueError(f"asset must be a non-empty string such as 'BTC', or None; got "
+                             f"{self.asset!r}")
         object.__setattr__(self, "entry_price", _checks.positive("entry_price", self.entry_price))
         object.__setattr__(self, "quantity", _checks.positive("quantity", self.quantity))
 
