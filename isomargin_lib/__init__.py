@@ -13,6 +13,7 @@ from ._accounts import (
     cross_twin,
     hedged_pair_positions,
     margin_to_survive,
+    max_addable_margin,
     shocked_marks,
 )
 from ._backtest import (
@@ -117,6 +118,7 @@ __all__ = [
     "maintenance_margin",
     "margin_ratio",
     "margin_to_survive",
+    "max_addable_margin",
     "position_size",
     "replay_crash",
     "replay_outcome",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _checks, _margin
+from . import _checks, _hedge, _margin
 from ._contracts import Position
 from ._tiers import BINANCE_BTCUSDT, MarginTiers
 
@@ -39,9 +39,10 @@ class IsolatedPosition:
     -----
     Binance, "What Are Cross Margin and Isolated Margin Mode": in isolated mode the margin
     assigned to a position is the most it can lose; it is liquidated when equity (margin + PnL)
-    falls to the maintenance margin. Removing margin is refused when what is left would not cover
-    the initial margin at the current mark price (unrealised profit cannot be withdrawn), the
-    rule Binance and Bybit apply to "reduce margin".
+    falls to the maintenance margin. Adding margin moves the liquidation price away; the
+    leverage setting stays what it was and still governs how much can be removed (see
+    ``max_removable_margin``, after Binance's "How to Adjust Margin Balance in Cross/Isolated
+    Margin Mode").
     """
 
     def __init__(self, position: Position, leverage, *, tiers: MarginTiers | None = None,
@@ -94,15 +95,41 @@ class IsolatedPosition:
         self.margin += _checks.positive("amount", amount)
         return self.margin
 
-    def max_removable_margin(self, price) -> float:
-        """Most margin that can be removed at mark ``price``.
+    def effective_leverage(self) -> float:
+        """Notional at entry / isolated margin: below the leverage setting after margin is added.
 
-        What stays must cover the initial margin at the mark (notional / leverage) after any
-        unrealised loss; unrealised profit does not count.
+        The setting (``leverage``) is what the exchange keeps: it still sets the initial margin
+        rate in ``max_removable_margin``.
         """
-        loss = min(float(self.pnl(price)), 0.0)
-        required = self.position.notional(price) / self.leverage
-        return max(self.margin + loss - required, 0.0)
+        return self.position.notional() / self.margin
+
+    def max_removable_margin(self, price) -> float:
+        """Most isolated margin that can be removed at mark ``price``.
+
+        Binance, "How to Adjust Margin Balance in Cross/Isolated Margin Mode" (USDⓈ-M)::
+
+            max(0, min(WB - MM, WB + size*(mark - entry) - mark*|size|*IMR))
+
+        and its COIN-M form with ``size*contractSize*(1/entry - 1/mark)`` and
+        ``|size|*contractSize*IMR/mark``; both are ``min(WB - MM(mark), WB + pnl(mark) -
+        notional(mark)/leverage)`` here. ``WB`` is the isolated margin, ``IMR`` = 1 / the leverage
+        setting. Unrealised profit counts, but what stays must cover the maintenance margin.
+
+        Parameters
+        ----------
+        price : float
+            Mark price, quote currency per base asset.
+
+        Returns
+        -------
+        float
+            Quote currency (linear) or coin (inverse), >= 0.
+        """
+        price = _checks.positive("price", price)
+        above_maintenance = self.margin - float(self.maintenance_margin(price))
+        above_initial = (self.margin + float(self.pnl(price))
+                         - self.position.notional(price) / self.leverage)
+        return max(0.0, min(above_maintenance, above_initial))
 
     def remove_margin(self, amount, price) -> float:
         """Remove ``amount`` (> 0) at mark ``price``; returns the new margin.
@@ -116,10 +143,46 @@ class IsolatedPosition:
         allowed = self.max_removable_margin(price)
         if amount > allowed:
             raise ValueError(f"amount must be in (0, {allowed:,.2f}] at price {price:,.2f}: the "
-                             f"margin left must cover the initial margin at {self.leverage:g}x; "
+                             f"margin left plus the unrealised PnL must cover the initial margin "
+                             f"at {self.leverage:g}x, and the margin left the maintenance margin; "
                              f"got {amount:,.2f}")
         self.margin -= amount
         return self.margin
+
+
+def max_addable_margin(cross_wallet_balance, *, cross_maintenance=0.0, open_order_margin=0.0,
+                       available_for_order=None) -> float:
+    """Most margin that can be moved from the wallet into an isolated position.
+
+    Parameters
+    ----------
+    cross_wallet_balance : float
+        The futures wallet outside every isolated position (quote currency or coin), >= 0.
+    cross_maintenance : float
+        Maintenance margin of the account's cross positions, >= 0 (they keep a claim on it).
+    open_order_margin : float
+        Initial margin of the isolated positions' open orders, >= 0.
+    available_for_order : float, optional
+        The exchange's "available for order"; default: the wallet less ``open_order_margin``
+        (no cross positions, so no cross unrealised PnL or initial margin).
+
+    Returns
+    -------
+    float
+        ``max(0, min(wallet - open orders - cross MM, available for order))``, >= 0.
+
+    Notes
+    -----
+    Binance, "How to Adjust Margin Balance in Cross/Isolated Margin Mode": max addable amount
+    to isolated margin = max(0, min(crossWalletBalance - ∑isolated open order initial margin -
+    ∑crossPosition MM, Isolated Available for Order)), USDⓈ-M and COIN-M alike.
+    """
+    wallet = _checks.non_negative("cross_wallet_balance", cross_wallet_balance)
+    maintenance = _checks.non_negative("cross_maintenance", cross_maintenance)
+    orders = _checks.non_negative("open_order_margin", open_order_margin)
+    available = (wallet - orders if available_for_order is None
+                 else _checks.finite("available_for_order", available_for_order))
+    return max(0.0, min(wallet - orders - maintenance, available))
 
 
 class CrossAccount:
@@ -137,33 +200,62 @@ class CrossAccount:
     supports the sum of all maintenance margins; a position's liquidation price depends on the
     others through TMM1 (their maintenance margin) and UPNL1 (their unrealised PnL). All
     positions of one account share one settlement currency, so linear and inverse positions
-    cannot be mixed.
+    cannot be mixed, nor inverse positions of different coins (COIN-M cross margin is per coin:
+    Binance, "What Are Cross Margin and Isolated Margin Mode" for COIN-M Futures).
+
+    Hedge mode: positions added with the same ``symbol`` are the long and short legs of one
+    contract; one mark price moves both, so they share one liquidation price (Binance, "How to
+    Calculate Liquidation Price of USDⓈ-M Contracts", hedge-mode terms; see ``_hedge``).
     """
 
     def __init__(self, wallet_balance):
         self.wallet_balance = _checks.positive("wallet_balance", wallet_balance)
         self.positions: dict[str, Position] = {}
         self._rules: dict[str, _MaintenanceRule] = {}
+        self._symbols: dict[str, str] = {}
 
     def __repr__(self):
         names = ", ".join(self.positions) or "no positions"
         return f"CrossAccount(wallet {self.wallet_balance:,.2f}; {names})"
 
     def add(self, name: str, position: Position, *, tiers: MarginTiers | None = None,
-            mmr=None, maintenance_amount=0.0) -> None:
-        """Add ``position`` under ``name``, with its maintenance rule (``tiers`` or ``mmr``)."""
+            mmr=None, maintenance_amount=0.0, symbol: str | None = None) -> None:
+        """Add ``position`` under ``name``, with its maintenance rule (``tiers`` or ``mmr``).
+
+        ``symbol`` (default: ``name``) names the contract: a long and a short added with the
+        same symbol are the two legs of Binance's hedge mode and share one mark price.
+        """
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty string, got {name!r}")
         if name in self.positions:
             raise ValueError(f"name must be new to this account; {name!r} is already in it")
-        contracts = {p.contract for p in self.positions.values()}
-        if contracts and position.contract not in contracts:
-            raise ValueError(f"position.contract must be {contracts.pop()!r} like the account's "
-                             f"other positions, got {position.contract!r}")
+        if not isinstance(position, Position):
+            raise ValueError(f"position must be a Position, got {type(position).__name__}")
+        symbol = name if symbol is None else symbol
+        if not isinstance(symbol, str) or not symbol:
+            raise ValueError(f"symbol must be a non-empty string or None, got {symbol!r}")
+        self._check_currency(position)
+        _hedge.check_legs(symbol, [*self._legs_of(symbol), position])
         rule = _MaintenanceRule(mmr, maintenance_amount, tiers)
         _margin.maintenance_margin(position, position.entry_price, **rule.kwargs())  # validate
         self.positions[name] = position
         self._rules[name] = rule
+        self._symbols[name] = symbol
+
+    def _check_currency(self, position: Position) -> None:
+        """Refuse a position settled in another currency than the account's others."""
+        contracts = {p.contract for p in self.positions.values()}
+        if contracts and position.contract not in contracts:
+            raise ValueError(f"position.contract must be {contracts.pop()!r} like the account's "
+                             f"other positions, got {position.contract!r}")
+        coins = {p.asset for p in self.positions.values() if p.asset is not None}
+        if position.is_inverse and position.asset is not None and coins - {position.asset}:
+            raise ValueError(f"position.asset must be {coins.pop()!r} like the account's other "
+                             f"inverse positions (COIN-M cross margin is per coin: open a "
+                             f"separate account for each coin), got {position.asset!r}")
+
+    def _legs_of(self, symbol: str) -> list[Position]:
+        return [self.positions[n] for n, s in self._symbols.items() if s == symbol]
 
     def _marks(self, marks) -> dict:
         if not isinstance(marks, dict):
@@ -205,14 +297,29 @@ class CrossAccount:
     def liquidation_price(self, name: str, marks):
         """Liquidation price of position ``name`` with every other position held at its mark.
 
-        Returns None when no positive price liquidates it (see ``liquidation_price``).
+        In hedge mode (two legs of one symbol) the price moves both legs: the shared
+        liquidation price of the symbol (``_hedge.shared_liquidation_price``). Returns None
+        when no positive price liquidates it (see ``liquidation_price``).
         """
         if name not in self.positions:
             raise ValueError(f"name must be one of {sorted(self.positions)}, got {name!r}")
-        return _margin.liquidation_price(
-            self.positions[name], self.wallet_balance, **self._rules[name].kwargs(),
-            other_maintenance=self.maintenance_margin(marks, exclude=name),
-            other_pnl=self.unrealized_pnl(marks, exclude=name))
+        marks = self._marks(marks)
+        symbol = self._symbols[name]
+        legs = [n for n, s in self._symbols.items() if s == symbol]
+        if len(legs) == 1:
+            return _margin.liquidation_price(
+                self.positions[name], self.wallet_balance, **self._rules[name].kwargs(),
+                other_maintenance=self.maintenance_margin(marks, exclude=name),
+                other_pnl=self.unrealized_pnl(marks, exclude=name))
+        if len({float(marks[n]) for n in legs}) > 1:
+            raise ValueError(f"marks must give the legs {legs} of symbol {symbol!r} one price, "
+                             f"got {[marks[n] for n in legs]}")
+        others = [n for n in self.positions if n not in legs]
+        return _hedge.shared_liquidation_price(
+            [(self.positions[n], self._rules[n]) for n in legs], self.wallet_balance,
+            mark=float(marks[name]),
+            other_maintenance=sum(self._maintenance_of(n, marks[n]) for n in others),
+            other_pnl=float(sum(self.positions[n].pnl(marks[n]) for n in others)))
 
 
 # --- Market shocks: the same positions, isolated or cross ------------------------------------

@@ -194,9 +194,11 @@ def test_isolated_position_add_and_remove_margin():
     assert_allclose(isolated.margin, 3_950)
 
 
-def test_isolated_position_removal_ignores_unrealised_profit():
+def test_isolated_position_removal_counts_unrealised_profit_down_to_maintenance():
+    """Short 1 BTC at 60,000, 10x, MMR 0.4 %: WB 6,000. At 50,000: WB + PnL - initial at mark
+    = 6,000 + 10,000 - 5,000 = 11,000, WB - MM = 6,000 - 200 = 5,800: at most 5,800."""
     isolated = IsolatedPosition(Position("short", 60_000, 1), 10, mmr=0.004)
-    assert isolated.max_removable_margin(50_000) == pytest.approx(6_000 - 5_000)
+    assert isolated.max_removable_margin(50_000) == pytest.approx(5_800)
 
 
 def test_cross_account_matches_function_and_liquidation_state():
