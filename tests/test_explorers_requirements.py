@@ -47,7 +47,7 @@ def test_starts_at_10x_with_the_initial_margin(explorer):
     assert "Liquidation at" in explorer.status
 
 
-@pytest.mark.parametrize("leverage, change", [(10, 3_000), (25, 1_500), (5, 6_000), (100, 50)])
+@pytest.mark.parametrize("leverage, change", [(10, 3_000), (25, 1_500), (5, 5_000), (100, 50)])
 def test_adding_margin_moves_liquidation_price_away(explorer, leverage, change):
     explorer.controls["leverage"].value = leverage
     explorer.controls["margin_change"].value = change
@@ -73,8 +73,10 @@ def test_curve_is_the_library_liquidation_price_against_margin_added(explorer):
         assert_allclose(y[i], liquidation_price(LONG, initial + x[i], tiers=BINANCE_BTCUSDT))
     assert np.all(np.diff(y) < 0)  # more margin, lower liquidation price for a long
     # removals on a fresh position are refused: that part of the curve is drawn apart
-    refused_x = np.array(explorer.figure.data[1].x)
-    assert len(refused_x) > 0 and refused_x.max() < 0
+    refused_x = np.array(explorer.figure.data[1].x, dtype=float)
+    removals, additions = refused_x[refused_x < 0], refused_x[refused_x > 0]
+    assert len(removals) > 0 and len(additions) > 0 and additions.min() > 5_000
+    assert np.isnan(refused_x).sum() == 1  # one gap between the two refused pieces
 
 
 def test_removal_on_a_fresh_position_is_refused(explorer):
@@ -91,25 +93,49 @@ def test_removal_on_a_fresh_position_is_refused(explorer):
         isolated(10).remove_margin(1_000, ENTRY)
 
 
-def test_short_in_profit_may_remove_some_margin_and_is_clamped():
-    """Short 0.5 at 60,000, 10x (3,000). At 54,000 the initial margin at the mark is 2,700:
-    at most 300 can be removed; asking for 1,000 removes 300."""
+def test_short_in_profit_may_remove_margin_down_to_the_maintenance_margin():
+    """Short 0.5 at 60,000, 10x (3,000). At 54,000: WB + PnL - initial at mark = 3,000 +
+    3,000 - 2,700 = 3,300 and WB - MM = 3,000 - 27,000*0.004 = 2,892 (Binance's rule): at
+    most 2,892 can be removed; asking for 3,000 removes 2,892."""
     ex = explorers.adjust_margin(entry_price=ENTRY, quantity=QTY, side="short")
     ex.controls["price"].value = 54_000
-    ex.controls["margin_change"].value = -200
-    short = Position("short", ENTRY, QTY)
-    assert_allclose(ex.numbers["margin"], 2_800)
-    assert_allclose(ex.numbers["liquidation_price"],
-                    isolated(10, -200, 54_000, short).liquidation_price())
-    assert "refused" not in ex.status
     ex.controls["margin_change"].value = -1_000
-    assert_allclose(ex.numbers["margin_change"], -300)
-    assert_allclose(ex.numbers["margin"], 2_700)
-    assert "at most 300.00 USDT" in ex.status
+    short = Position("short", ENTRY, QTY)
+    assert_allclose(ex.numbers["margin"], 2_000)
+    assert_allclose(ex.numbers["liquidation_price"],
+                    isolated(10, -1_000, 54_000, short).liquidation_price())
+    assert_allclose(ex.numbers["effective_leverage"], 15)
+    assert "refused" not in ex.status
+    ex.controls["margin_change"].value = -3_000
+    assert_allclose(ex.numbers["margin_change"], -2_892)
+    assert_allclose(ex.numbers["margin"], 108)
+    assert "at most 2,892.00 USDT" in ex.status and "maintenance margin" in ex.status
     # a short's distance to liquidation is the rise still possible, a positive number
     lp = ex.numbers["liquidation_price"]
     assert lp > 54_000
     assert_allclose(ex.numbers["distance_percent"], 100 * (lp - 54_000) / 54_000)
+
+
+def test_long_in_profit_may_remove_part_of_the_profit():
+    """Long 0.5 at 60,000, 10x; at 66,000 at most 2,700 (Binance's regression case)."""
+    ex = explorers.adjust_margin(entry_price=ENTRY, quantity=QTY)
+    ex.controls["price"].value = 66_000
+    assert_allclose(ex.numbers["max_removable"], 2_700)
+    ex.controls["margin_change"].value = -3_000
+    assert_allclose(ex.numbers["margin"], 300)
+    assert "at most 2,700.00 USDT" in ex.status
+
+
+def test_addition_beyond_the_free_balance_is_refused():
+    """5,000 USDT outside the position (default): asking to add 6,000 adds 5,000."""
+    ex = explorers.adjust_margin(entry_price=ENTRY, quantity=QTY)
+    ex.controls["margin_change"].value = 6_000
+    assert_allclose(ex.numbers["margin_change"], 5_000)
+    assert_allclose(ex.numbers["margin"], 8_000)
+    assert_allclose(ex.numbers["effective_leverage"], 30_000 / 8_000)
+    assert "Addition refused" in ex.status
+    assert_allclose(ex.numbers["liquidation_price"], isolated(10, 5_000).liquidation_price())
+    assert max(ex.figure.data[0].x) <= 5_000 + 1e-6 < np.nanmax(ex.figure.data[1].x)
 
 
 def test_price_beyond_liquidation_shows_liquidated(explorer):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .. import plots
-from .._accounts import IsolatedPosition
+from .._accounts import IsolatedPosition, max_addable_margin
 from .._contracts import Position
 from .._margin import liquidation_price
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
@@ -28,9 +28,18 @@ def _liquidation_curve(position: Position, margins, tiers: MarginTiers) -> np.nd
     return np.array(prices)
 
 
+def _broken_line(x, y, mask) -> dict:
+    """Points of ``x, y`` where ``mask`` holds, with a gap (NaN) where the mask is interrupted,
+    so refused removals and refused additions are drawn as two separate pieces."""
+    index = np.flatnonzero(mask)
+    breaks = np.flatnonzero(np.diff(index) > 1) + 1
+    xs, ys = np.insert(x[index], breaks, np.nan), np.insert(y[index], breaks, np.nan)
+    return {"x": xs, "y": ys}
+
+
 def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str = "long",
                   max_added: float = 6_000, max_removed: float = 3_000,
-                  max_leverage: int = 100) -> Explorer:
+                  max_leverage: int = 100, free_balance: float = 5_000) -> Explorer:
     """Add or remove isolated margin and watch the liquidation price move.
 
     Parameters
@@ -44,12 +53,16 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
         Ends of the margin slider (USDT): from ``-max_removed`` to ``+max_added``.
     max_leverage : int
         Right end of the leverage slider (at most the bracket's maximum for this notional).
+    free_balance : float
+        USDT in the futures wallet outside this position: the most that can be added
+        (``max_addable_margin``, no cross positions or open orders).
 
     Controls: ``leverage`` (x), ``margin_change`` (USDT; negative removes margin) and
-    ``price`` (current mark price, USDT). The change is made at the current price with the
-    library's rule (``IsolatedPosition.add_margin`` / ``remove_margin``): a removal larger than
-    ``max_removable_margin`` is refused, and the explorer shows the largest one allowed.
-    Maintenance margin follows ``BINANCE_BTCUSDT``.
+    ``price`` (current mark price, USDT). The change is made at the current price with
+    Binance's rules ("How to Adjust Margin Balance in Cross/Isolated Margin Mode"): a removal
+    larger than ``max_removable_margin`` or an addition larger than ``max_addable_margin`` is
+    refused, and the explorer shows the largest one allowed. Maintenance margin follows
+    ``BINANCE_BTCUSDT``.
     """
     tiers = BINANCE_BTCUSDT
     position = Position(side, entry_price, quantity)
@@ -83,14 +96,19 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
     fig.update_xaxes(range=x_range)
     fig.update_yaxes(range=[0, y_max])
 
+    addable = max_addable_margin(free_balance)
+
     def compute(leverage, margin_change, price):
         if abs(margin_change) < 0.005:  # under half a cent is no change (browser float noise)
             margin_change = 0.0
         account = IsolatedPosition(position, leverage, tiers=tiers)
         initial = account.margin
         removable_before = account.max_removable_margin(price)
-        refused = margin_change < 0 and -margin_change > removable_before + 1e-9
-        applied = -removable_before if refused else margin_change
+        refused_removal = margin_change < 0 and -margin_change > removable_before + 1e-9
+        refused_addition = margin_change > addable + 1e-9
+        refused = refused_removal or refused_addition
+        applied = (-removable_before if refused_removal
+                   else addable if refused_addition else margin_change)
         applied = 0.0 if applied == 0 else float(applied)  # no "-0.00" in the readout
         if applied > 0:
             account.add_margin(applied)
@@ -102,7 +120,8 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
         distance = fall_to_liquidation(liquidation, price, liquidated, position.sign)
 
         shown = (margins >= initial - max_removed - 1e-9) & (margins <= initial + max_added + 1e-9)
-        allowed = shown & (margins >= initial - removable_before - 1e-9)
+        allowed = shown & (margins >= initial - removable_before - 1e-9) \
+            & (margins <= initial + addable + 1e-9)
         barred = shown & ~allowed
         x = margins - initial
         lp = None if liquidation is None else liquidation
@@ -116,14 +135,20 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
                       "maintenance margin; the exchange closes the position and this isolated "
                       "margin is lost.")
             kind = "danger"
+        elif refused_addition:
+            status = (f"Addition refused: the wallet holds {addable:,.2f} USDT outside this "
+                      "position, so that is the most you can add. Shown: the largest addition "
+                      "allowed.")
+            kind = "warning"
         elif refused:
             status = (f"Removal refused: at {price:,.0f} USDT you may remove at most "
-                      f"{removable_before:,.2f} USDT. What stays must cover the initial margin "
-                      f"at {leverage:g}x (notional / {leverage:g}) after any loss; profit does "
-                      "not count. Shown: the largest removal allowed.")
+                      f"{removable_before:,.2f} USDT. What stays, plus the unrealised PnL, must "
+                      f"cover the initial margin at {leverage:g}x (notional at the current price "
+                      f"/ {leverage:g}), and what stays must cover the maintenance margin. "
+                      "Shown: the largest removal allowed.")
             if removable_before == 0:
-                status += (" On a position just opened that is nothing: you can only take back "
-                           "margin you added on top of the initial margin.")
+                status += (" On a position just opened that is nothing: a profit, or margin you "
+                           "added, makes room.")
             kind = "warning"
         elif liquidation is None:
             status = "With this margin no positive price liquidates the position."
@@ -136,7 +161,7 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
         return Frame(
             traces={
                 0: {"x": x[allowed], "y": curve[allowed]},
-                1: {"x": x[barred], "y": curve[barred]},
+                1: _broken_line(x, curve, barred),
                 2: {"y": [price, price],
                     "line": {"color": plots.COLORS["liquidation" if liquidated else "equity"]}},
                 4: {"x": [applied], "y": [lp]},
@@ -151,6 +176,8 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
                                   "to liquidation (%)", distance),
                 Reading("max_removable", "Most you could remove now (USDT)",
                         account.max_removable_margin(price)),
+                Reading("effective_leverage", "Effective leverage (notional / margin, x)",
+                        account.effective_leverage()),
             ],
             status=status, status_kind=kind,
         )
