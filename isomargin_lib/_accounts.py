@@ -55,8 +55,11 @@ class IsolatedPosition:
 
     def __repr__(self):
         p = self.position
-        return (f"IsolatedPosition({p.side} {p.quantity:g} @ {p.entry_price:,.2f}, "
-                f"{self.leverage:g}x, margin {self.margin:,.2f})")
+        effective = self.effective_leverage()
+        shown = (f"{self.leverage:g}x" if abs(effective - self.leverage) < 5e-3
+                 else f"{self.leverage:g}x setting, {effective:.2f}x effective")
+        return (f"IsolatedPosition({p.side} {p.quantity:g} @ {p.entry_price:,.2f}, {shown}, "
+                f"margin {self.margin:,.2f})")
 
     def pnl(self, price):
         """Unrealised PnL at ``price`` (see ``Position.pnl``)."""
@@ -256,6 +259,54 @@ class CrossAccount:
 
     def _legs_of(self, symbol: str) -> list[Position]:
         return [self.positions[n] for n, s in self._symbols.items() if s == symbol]
+
+    def reduce(self, name: str, fraction, price, *, fee_rate=0.0) -> float:
+        """Close ``fraction`` of position ``name`` at ``price``, as one step of a liquidation.
+
+        The closed part's PnL is realised into the wallet and a fee of ``fee_rate`` x the
+        notional closed is paid from it; the rest of the position stays open at its entry price.
+        Equity falls by the fee only, while the maintenance margin falls with the size: that is
+        how a reduction can bring the margin ratio back under 100 %, and why it cannot when the
+        fee rate is at least the position's maintenance rate.
+
+        Parameters
+        ----------
+        name : str
+        fraction : float
+            Part of the position to close, in (0, 1).
+        price : float
+            Mark price of the close (quote currency per base asset).
+        fee_rate : float
+            Fraction of the notional closed charged as fee, in [0, 0.05] (Binance's liquidation
+            clearance fee is charged on the amount liquidated; its rate is per contract).
+
+        Returns
+        -------
+        float
+            The fee paid (settlement currency).
+
+        Notes
+        -----
+        Binance, "Liquidation Protocols" ("Smart Liquidation"): the engine cancels open orders
+        and reduces positions until the account is margin-compliant; users with smaller
+        positions are almost always closed in full, because their maintenance margin rate is
+        below the liquidation fee rate. This method is one such step in simplified form (at the
+        mark price, not the engine's order price).
+        """
+        if name not in self.positions:
+            raise ValueError(f"name must be one of {sorted(self.positions)}, got {name!r}")
+        fraction = _checks.in_range("fraction", fraction, 0, 1, high_open=True)
+        if fraction == 0:
+            raise ValueError("fraction must be in (0, 1), got 0")
+        fee_rate = _checks.in_range("fee_rate", fee_rate, 0, 0.05)
+        p = self.positions[name]
+        closed = p.quantity * fraction
+        fee = float(Position(p.side, p.entry_price, closed, p.contract, p.asset).notional(price)
+                    * fee_rate)
+        self.wallet_balance += float(p.pnl(price)) * fraction - fee
+        self.positions[name] = Position(p.side, p.entry_price, p.quantity - closed, p.contract,
+                                        p.asset)
+        return fee
 
     def _marks(self, marks) -> dict:
         if not isinstance(marks, dict):

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from isomargin_lib import (
+    CrossAccount,
     IsolatedPosition,
     Position,
     compare_shock,
@@ -96,3 +97,27 @@ def test_margin_to_survive_lands_on_the_liquidation_price():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_reduction_step_lowers_the_margin_ratio_unless_the_fee_rate_is_the_mmr():
+    """Wallet 1,000; long 1 BTC at 60,000, MMR 0.5 %; mark 59,300: equity 300, maintenance
+    296.5, ratio 98.8 %. At 59,250: equity 250 < 296.25. Closing half at 59,250 without fee:
+    wallet 1,000 - 375 = 625, equity 625 - 375 = 250, maintenance 148.125: ratio 59.25 %.
+    With a fee rate equal to the MMR (0.5 %) the fee (148.125) eats exactly the maintenance
+    freed: equity 101.875, maintenance 148.125, still above 100 %."""
+    def account():
+        acct = CrossAccount(1_000)
+        acct.add("BTC", Position("long", 60_000, 1), mmr=0.005)
+        return acct
+    marks = {"BTC": 59_250}
+    free = account()
+    assert free.margin_ratio(marks) > 1
+    assert free.reduce("BTC", 0.5, 59_250) == 0
+    assert_allclose(free.wallet_balance, 625)
+    assert_allclose(free.margin_ratio(marks), 148.125 / 250)
+    charged = account()
+    assert_allclose(charged.reduce("BTC", 0.5, 59_250, fee_rate=0.005), 148.125)
+    assert_allclose(charged.equity(marks), 101.875)
+    assert charged.margin_ratio(marks) > 1
+    with pytest.raises(ValueError, match=r"fraction must be in \[0, 1\)"):
+        free.reduce("BTC", 1, 59_250)

@@ -119,3 +119,4 @@ def test_inverse_positions_of_different_coins_cannot_share_a_cross_account():
         account.add("ETHUSD", Position("long", 3_000, 1_000, "inverse", "ETH"), mmr=0.005)
     with pytest.raises(ValueError, match="position.contract must be 'inverse'"):
         account.add("BTCUSDT", Position("long", 60_000, 0.1), mmr=0.005)
+
