@@ -129,7 +129,7 @@ def test_cascade_status_and_bars(shock):
     shock.controls["shock"].value = -5
     assert "ETH long liquidated" in shock.status and 'data-kind="warning"' in shock.readout.value
     shock.controls["shock"].value = -30
-    assert "account is liquidated" in shock.status
+    assert "margin ratio reached 100 %" in shock.status and "closed in full" in shock.status
     assert 'data-kind="danger"' in shock.readout.value
     assert list(shock.figure.data[1].text[:3]) == ["liquidated"] * 3
     assert shock.numbers["cross_wallet_left"] == 0

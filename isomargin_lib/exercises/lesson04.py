@@ -36,8 +36,11 @@ q1 = ChoiceExercise(
              "has shrunk a lot.",
         "b": "In isolated mode the ETH long at 20x has only a few percent of room, and ETH "
              "moves 1.3 times the market here: it cannot survive this move.",
-        "c": "Cross cannot liquidate one position and keep the others: the account is "
-             "liquidated as a whole when its margin ratio reaches 100 %.",
+        "c": "At this move the cross account is not liquidated at all: its margin ratio "
+             "stays below 100 %, because the rest of the wallet and the SOL short's gain carry "
+             "the ETH loss. (When a cross account does reach 100 %, the exchange reduces "
+             "positions until it is compliant again; an account this small is usually closed "
+             "in full.)",
         "d": "That is what happens at -30 %. At this smaller move the cross wallet, helped by "
              "the SOL short's gain, still covers the ETH loss.",
     },

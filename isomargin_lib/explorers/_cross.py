@@ -249,14 +249,16 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
             4: {"y": [wallet, wallet]},
         }
         if cross.liquidated:
-            status = (f"Cross: the account is liquidated. All {len(names)} positions are closed, "
-                      f"healthy ones too, and the whole wallet is gone. Isolated: "
+            status = (f"Cross: the margin ratio reached 100 %. An account this small is "
+                      f"usually closed in full: all {len(names)} positions, healthy ones too, "
+                      f"and the whole wallet is gone. Isolated: "
                       f"{_names(iso.liquidated)} liquidated, {iso.wallet_left:,.0f} USDT left.")
             kind = "danger"
         elif iso.liquidated:
             whose = "its margin" if len(iso.liquidated) == 1 else "their margins"
             status = (f"Isolated: {_names(iso.liquidated)} liquidated, {whose} lost. Cross: "
-                      f"nothing liquidated yet, but every loss comes out of the one wallet.")
+                      f"nothing liquidated: the one wallet carries every position's gain and "
+                      f"loss together.")
             kind = "warning"
         else:
             status, kind = "No position is liquidated in either mode.", "ok"
