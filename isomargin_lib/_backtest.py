@@ -19,12 +19,16 @@ What a liquidation costs
 ------------------------
 A liquidated position loses **everything behind it**: an isolated position its whole isolated
 margin (top-ups and funding included), a cross account its whole wallet. On Binance the
-liquidation engine takes the position over at the liquidation price, and what is left of the
-margin there (the maintenance margin, less any taker fee) goes to the liquidation clearance fee
-and the insurance fund; none of it returns to the trader (Binance, "Liquidation Protocols" and
-"What is the Insurance Fund"). The liquidation event records the split: ``amount`` the loss at
-the fill price, ``fee`` the taker fee, ``forfeited`` the rest of the equity taken by the engine.
-The rest of an isolated trader's wallet is untouched.
+mark price reaching the liquidation price triggers the liquidation; the engine takes the
+position over and issues its orders at the **bankruptcy price**, where the trader's equity is
+zero, so the trader's position is closed at the bankruptcy price. What those orders fetch above
+it (about the maintenance margin left at the trigger) goes to the liquidation clearance fee and
+the insurance fund; none of it returns to the trader (Binance, "Liquidation Protocols" and
+"What is the Insurance Fund"). The loss is the same as a close at the trigger price that hands
+the rest over: the liquidation event records it that way, at the trigger price, with ``amount``
+the PnL there, ``fee`` a taker fee and ``forfeited`` the rest of the equity taken by the engine;
+their sum is the whole margin, the loss at the bankruptcy price. The rest of an isolated
+trader's wallet is untouched.
 
 Prices are taken as the mark price (exchanges liquidate on the mark price; candles here are last
 or simulated prices).
@@ -145,12 +149,14 @@ class BacktestEvent:
     kind : str
         One of ``EVENT_KINDS``.
     price : float
-        Price at which it happened (fill price for trades), quote currency per base asset.
+        Price at which it happened, quote currency per base asset: the fill price of trades;
+        for a liquidation the trigger (liquidation) price, while the engine closes the position
+        at the bankruptcy price (module docstring).
     quantity : float
         Quantity traded (opened, reduced or closed); 0 for funding and top-ups.
     amount : float
         Cash in the settlement currency: realised PnL of a close or reduction (for a liquidation,
-        the loss at the fill price, at most the isolated margin or the cross wallet), the funding
+        the PnL at the trigger price, at most the isolated margin or the cross wallet), the funding
         received (negative when paid), or the margin added.
     fee : float
         Taker fee actually charged, >= 0.
@@ -487,9 +493,10 @@ def backtest(candles, *, side, quantity, leverage, wallet_balance, margin_mode="
 
     * liquidation when equity = maintenance margin, at ``liquidation_price`` (Binance, "How to
       Calculate Liquidation Price of USDⓈ-M Contracts"); the liquidation engine takes the
-      position over there and what is left of the margin (the maintenance margin, less the taker
-      fee) goes to the clearance fee / insurance fund (Binance, "Liquidation Protocols", "What
-      is the Insurance Fund"): a liquidation costs the whole isolated margin (top-ups
+      position over and closes it with orders at the bankruptcy price, so what was left of the
+      margin at the trigger (the maintenance margin, less the taker fee) goes to the clearance
+      fee / insurance fund (Binance, "Liquidation Protocols", "What is the Insurance Fund"): a
+      liquidation costs the whole isolated margin (top-ups
       included), or the whole cross wallet, and never more (a gap through the bankruptcy price
       costs the same); recorded as the event's ``amount``, ``fee`` and ``forfeited``;
     * funding = position notional x funding rate, every 8 h at 00:00, 08:00 and 16:00 UTC,

@@ -144,7 +144,8 @@ class PathOutcomes:
         The wallet before opening, USDT.
     forfeited : numpy.ndarray
         Equity left behind the position when it was liquidated (the maintenance margin less the
-        taker fee), taken by the liquidation engine; 0 on paths not liquidated, USDT. As
+        taker fee), taken by the liquidation engine, which closes at the bankruptcy price; 0 on
+        paths not liquidated, USDT. As
         ``backtest``'s ``BacktestRecord.total_forfeited``.
     """
 
@@ -227,8 +228,9 @@ def backtest_paths(candles, rules: StrategyRules, *, wallet_balance,
     -----
     Same arithmetic and intrabar assumption as ``backtest`` (open -> nearer extreme -> farther
     extreme -> close; at one price liquidation, then stop, take-profit, top-up), whose docstring
-    gives the sources. A liquidation costs the whole isolated margin, top-ups included: what is
-    left of it at the liquidation price goes to the clearance fee / insurance fund (Binance,
+    gives the sources. A liquidation costs the whole isolated margin, top-ups included: the
+    engine closes the position at the bankruptcy price, so what is left of the margin at the
+    liquidation price goes to the clearance fee / insurance fund (Binance,
     "Liquidation Protocols", "What is the Insurance Fund"; ``PathOutcomes.forfeited``), and a
     gap through the bankruptcy price costs no more than the margin. Other sources: Binance's
     liquidation formula ``LP = (WB + cum - s*Q*EP) / (Q*MMR - s*Q)`` ("How to Calculate
