@@ -65,14 +65,15 @@ _Q2_OPTIONS = {
 }
 q2 = ChoiceExercise(
     options=_Q2_OPTIONS,
-    # A cross liquidation closes every position of the account and takes the wallet.
+    # A small cross account is closed in full when liquidated: it loses the wallet.
     answer="b" if ACCOUNT.is_liquidated({**MARKS, "BTC": q1.answer}) else "a",
     explanations={
         "a": "That is what the isolated twin would lose. In cross mode no part of the wallet is "
              "set aside: the whole balance stands behind the position, so the whole balance "
              "goes when the account is liquidated.",
         "b": "In cross mode the exchange liquidates the account when its margin ratio reaches "
-             "100 %: every position is closed, and what was left of the wallet is gone.",
+             "100 %: it reduces positions until the account complies again, and an account "
+             "this small is closed in full, so what was left of the wallet is gone.",
         "c": "Cross positions are liquidated too, later than their isolated twins but with the "
              "whole wallet at stake.",
     },
