@@ -60,6 +60,11 @@ def test_lesson05b_exercises():
         assert abs(eval(code, namespace) - q.answer) < 1e-9
     assert "Binance" in ex.q2.check(round(57_000 / 0.996, 2)).message
     assert ex.q3.check("b").correct and not ex.q3.check("d").correct
-    hint_code = ex.q3.hint().message.split("Compare ")[1].split(" with the same")[0]
-    assert eval(hint_code, namespace).liquidation_price > 0
+    hint_code = ex.q3.hint().message.split("price: ")[1].split(" against")[0]
+    with_extra = eval(hint_code, namespace).liquidation_price
+    without = eval(hint_code.replace("3_000", "0"), namespace).liquidation_price
+    binance = [eval(hint_code.replace("'bybit'", "'binance'").replace("3_000", a),
+                    namespace).liquidation_price for a in ("3_000", "0")]
+    # the published A / (1 - taker): Bybit's move is the larger, by 1 / (1 - 0.00055)
+    assert abs((without - with_extra) / (binance[1] - binance[0]) - 1 / (1 - 0.00055)) < 1e-9
     assert "ex.q1.hint()" in ex.q1.check(1).message

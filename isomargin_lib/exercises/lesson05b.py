@@ -1,5 +1,5 @@
 """Lesson 05b exercises: Bybit's initial margin with the fee to close, OKX's liquidation price
-with the taker fee, and why extra margin counts slightly less on Bybit.
+with the taker fee, and why extra margin counts a little more for a long on Bybit.
 
 Code in hints and solutions runs after ``from isomargin_lib import Position, isolated_quote``.
 """
@@ -65,26 +65,29 @@ q2 = NumericExercise(
     ],
 )
 
-# q3: why extra margin counts slightly less than its face value on Bybit.
+# q3: why extra margin moves a long's liquidation price a little further on Bybit (UTA).
 q3 = ChoiceExercise(
     options={
-        "a": "Bybit subtracts the MM deduction from extra margin.",
-        "b": "Bybit also keeps back the larger fee to close at the new, farther bankruptcy price.",
-        "c": "Extra margin is converted at the mark price instead of the last price.",
-        "d": "Extra margin moves the position to a higher risk-limit tier.",
+        "a": "Bybit subtracts the MM deduction from the extra margin.",
+        "b": "Adding margin lowers the bankruptcy price, so the fee to close reserved there "
+             "shrinks and frees a little more margin.",
+        "c": "Extra margin is valued at the mark price instead of the last price.",
+        "d": "Extra margin moves the position to a lower risk-limit tier.",
     },
     answer="b",
     explanations={
         "a": "The MM deduction belongs to the maintenance margin of the tier, not to the "
              "margin you add.",
-        "b": "Adding margin A moves the bankruptcy price away, and the fee to close is estimated "
-             "there: part of A covers that fee, so A enters as A / (1 - taker) for a long in "
-             "the published formula, slightly less per USDT than on Binance.",
-        "c": "Margin is USDT in a USDT contract: nothing is converted.",
+        "b": "Bybit estimates the fee to close at the bankruptcy price. For a long, extra "
+             "margin A moves that price down, the fee there gets smaller, and A enters the "
+             "published formula as A / (1 - taker): a little more than A. For a short it is "
+             "A / (1 + taker), a little less.",
+        "c": "Margin is USDT in a USDT contract: nothing is valued at any price.",
         "d": "The tier depends on the position value, which adding margin does not change.",
     },
-    hint_text="Compare isolated_quote(Position('long', 40_000, 1), 50, exchange='bybit', "
-              "mmr=0.005, extra_margin=3_000) with the same call with exchange='bybit_classic'. "
+    hint_text="Compute how far 3,000 USDT of extra margin moves the liquidation price: "
+              "isolated_quote(Position('long', 40_000, 1), 50, exchange='bybit', mmr=0.005, "
+              "extra_margin=3_000) against extra_margin=0, and the same with exchange='binance'. "
               "Which term of Bybit's unified-account rule depends on where the position would "
               "be closed?",
 )
