@@ -1,7 +1,8 @@
 """isomargin_lib: the formulas of the isomargin course on isolated and cross margin.
 
 Every number a lesson shows comes from here. Formulas follow the exchanges' published ones
-(Binance USDⓈ-M and COIN-M futures); each function's docstring names its source.
+(Binance USDⓈ-M and COIN-M futures; Bybit, OKX and Gate isolated margin through
+``isolated_quote``); each function's docstring names its source.
 """
 
 from ._accounts import (
@@ -27,7 +28,15 @@ from ._backtest import (
     replay_outcome,
 )
 from ._contracts import Position
-from ._fees import BINANCE_USDM_TAKER_RATE, taker_fee
+from ._exchanges import EXCHANGES, MarginQuote, isolated_quote
+from ._fees import (
+    BINANCE_USDM_TAKER_RATE,
+    BYBIT_TAKER_RATE,
+    GATE_FUTURES_TAKER_RATE,
+    OKX_SWAP_TAKER_RATE,
+    TAKER_RATES,
+    taker_fee,
+)
 from ._margin import (
     bankruptcy_price,
     initial_margin,
@@ -68,24 +77,32 @@ from ._strategies import (
     backtest_paths,
     strategy_outcomes,
 )
-from ._tiers import BINANCE_BTCUSDT, MarginTiers, Tier
+from ._tier_loaders import tiers_from_binance, tiers_from_bybit, tiers_from_okx
+from ._tiers import BINANCE_BTCUSDT, BYBIT_BTCUSDT, MarginTiers, Tier
 
 __all__ = [
     "AGGRESSIVE",
     "BINANCE_BTCUSDT",
     "BINANCE_USDM_TAKER_RATE",
+    "BYBIT_BTCUSDT",
+    "BYBIT_TAKER_RATE",
     "CONSERVATIVE",
     "CRASH_LABELS",
     "CRASH_WINDOWS",
     "DAYS_PER_YEAR",
     "EVENT_KINDS",
+    "EXCHANGES",
+    "GATE_FUTURES_TAKER_RATE",
+    "OKX_SWAP_TAKER_RATE",
     "STRATEGY_MODELS",
+    "TAKER_RATES",
     "BacktestEvent",
     "BacktestRecord",
     "BacktestRules",
     "Candles",
     "CrossAccount",
     "IsolatedPosition",
+    "MarginQuote",
     "MarginTiers",
     "MonteCarloEstimate",
     "PathOutcomes",
@@ -107,6 +124,7 @@ __all__ = [
     "gbm_paths",
     "hedged_pair_positions",
     "initial_margin",
+    "isolated_quote",
     "liquidation_move_percent",
     "liquidation_price",
     "liquidation_probabilities_mc",
@@ -127,5 +145,8 @@ __all__ = [
     "strategy_outcomes",
     "student_t_paths",
     "taker_fee",
+    "tiers_from_binance",
+    "tiers_from_bybit",
+    "tiers_from_okx",
 ]
 __version__ = "0.1.0"

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _checks
 from ._contracts import Position
-from ._tiers import MarginTiers, Tier
+from ._tiers import MarginTiers, Tier, check_units, tier_measure
 
 
 def _check_position(position) -> Position:
@@ -29,9 +29,13 @@ def _check_position(position) -> Position:
     return position
 
 
-def _check_tiers(tiers) -> MarginTiers | None:
+def _check_tiers(tiers, position: Position | None = None) -> MarginTiers | None:
+    """``tiers`` if it is None or a MarginTiers whose unit fits ``position`` (the one unit check,
+    ``_tiers.check_units``, for every function where a position meets a table)."""
     if tiers is not None and not isinstance(tiers, MarginTiers):
         raise ValueError(f"tiers must be a MarginTiers or None, got {type(tiers).__name__}")
+    if tiers is not None and position is not None:
+        check_units(position, tiers)
     return tiers
 
 
@@ -65,8 +69,8 @@ def check_leverage(position: Position, leverage, tiers: MarginTiers | None = Non
     given, unbounded otherwise.
     """
     high = math.inf
-    if tiers is not None:
-        high = tiers.tier_for(position.notional()).max_leverage
+    if _check_tiers(tiers, position) is not None:
+        high = tiers.tier_for(tier_measure(position, tiers)).max_leverage
     return _checks.in_range("leverage", leverage, 1, high, high_open=math.isinf(high))
 
 
@@ -91,7 +95,7 @@ def initial_margin(position: Position, leverage, *, tiers: MarginTiers | None = 
     Binance, "Leverage and Margin of USDⓈ-M Futures": initial margin = notional / leverage.
     """
     _check_position(position)
-    leverage = check_leverage(position, leverage, _check_tiers(tiers))
+    leverage = check_leverage(position, leverage, tiers)
     return position.notional() / leverage
 
 
@@ -122,14 +126,16 @@ def maintenance_margin(position: Position, price, *, mmr=None, maintenance_amoun
     maintenance margin = notional * maintenance margin rate - maintenance amount.
     """
     _check_position(position)
-    rate = _flat_rate(mmr, maintenance_amount, _check_tiers(tiers))
-    notional = position.notional(_checks.positive_prices("price", price))
+    rate = _flat_rate(mmr, maintenance_amount, _check_tiers(tiers, position))
+    price = _checks.positive_prices("price", price)
+    notional = position.notional(price)
     if rate is not None:
         return notional * rate.mmr - rate.maintenance_amount
+    measure = tier_measure(position, tiers, price)
     if np.ndim(notional) == 0:
-        tier = tiers.tier_for(notional)
+        tier = tiers.tier_for(measure)
         return notional * tier.mmr - tier.maintenance_amount
-    rates, amounts = tiers.rates(notional)
+    rates, amounts = tiers.rates(measure)
     return notional * rates - amounts
 
 
@@ -213,14 +219,14 @@ def liquidation_price(position: Position, margin, *, mmr=None, maintenance_amoun
     margin = _checks.positive("margin", margin)
     other_maintenance = _checks.non_negative("other_maintenance", other_maintenance)
     other_pnl = _checks.finite("other_pnl", other_pnl)
-    rate = _flat_rate(mmr, maintenance_amount, _check_tiers(tiers))
+    rate = _flat_rate(mmr, maintenance_amount, _check_tiers(tiers, position))
     if rate is not None:
         return _liquidation_price_flat(position, margin, rate.mmr, rate.maintenance_amount,
                                        other_maintenance, other_pnl)
     for tier in tiers:
         price = _liquidation_price_flat(position, margin, tier.mmr, tier.maintenance_amount,
                                         other_maintenance, other_pnl)
-        if price is not None and _within(tier, position.notional(price)):
+        if price is not None and _within(tier, tier_measure(position, tiers, price)):
             return price
     # No bracket holds a root: the first bracket tells whether there is none at all (returns
     # None or raises); otherwise the root lies beyond the largest bracket.

@@ -41,3 +41,30 @@ def test_choice():
     assert not CHOICE.check("a").correct and "wrong because" in CHOICE.check("a").message
     assert CHOICE.check(1).verdict == "info"
     assert CHOICE.solution().message == "(b) No. right because"
+
+
+def test_lesson05b_exercises():
+    """Answers come from isolated_quote; hint and solution code runs in the lesson namespace
+    (``from isomargin_lib import Position, isolated_quote``) and gives the answer."""
+    from isomargin_lib import Position, isolated_quote
+    from isomargin_lib.exercises import lesson05b as ex
+
+    from exercise_checks import assert_numeric_feedback
+
+    namespace = {"Position": Position, "isolated_quote": isolated_quote}
+    assert abs(ex.q1.answer - (1_500 + 0.5 * 60_000 * 0.95 * 0.00055)) < 1e-9
+    assert abs(ex.q2.answer - 57_000 / 0.9955) < 1e-9
+    for q in (ex.q1, ex.q2):
+        assert_numeric_feedback(q)
+        code = q.solution().message.split("In code: ")[1].split(" Answer:")[0]
+        assert abs(eval(code, namespace) - q.answer) < 1e-9
+    assert "Binance" in ex.q2.check(round(57_000 / 0.996, 2)).message
+    assert ex.q3.check("b").correct and not ex.q3.check("d").correct
+    hint_code = ex.q3.hint().message.split("price: ")[1].split(" against")[0]
+    with_extra = eval(hint_code, namespace).liquidation_price
+    without = eval(hint_code.replace("3_000", "0"), namespace).liquidation_price
+    binance = [eval(hint_code.replace("'bybit'", "'binance'").replace("3_000", a),
+                    namespace).liquidation_price for a in ("3_000", "0")]
+    # the published A / (1 - taker): Bybit's move is the larger, by 1 / (1 - 0.00055)
+    assert abs((without - with_extra) / (binance[1] - binance[0]) - 1 / (1 - 0.00055)) < 1e-9
+    assert "ex.q1.hint()" in ex.q1.check(1).message

@@ -221,4 +221,5 @@ COIN_TIERS = MarginTiers(
         Tier(400, 1_000, 2, 0.25, 61.605),
     ],
     name="illustrative coin-margined tiers (notional in BTC)",
+    unit="BTC",
 )

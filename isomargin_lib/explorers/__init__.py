@@ -9,6 +9,7 @@ from ._automation import strategy_comparison
 from ._base import Explorer, Frame, Reading, slider, toggle
 from ._crashes import crash_replay
 from ._cross import cross_vs_isolated, portfolio_shock
+from ._exchanges import exchange_comparison
 from ._hedging import hedged_pair
 from ._inverse import inverse_vs_linear
 from ._isolated import isolated_liquidation
@@ -26,6 +27,7 @@ __all__ = [
     "adjust_margin",
     "crash_replay",
     "cross_vs_isolated",
+    "exchange_comparison",
     "hedged_pair",
     "inverse_vs_linear",
     "isolated_liquidation",
