@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 
 from ._contracts import Position
+from ._tiers import tier_measure
 
 
 def _brackets(rule):
@@ -46,12 +47,12 @@ def _root(legs, rates, balance):
     return -a / b if b != 0 and -a / b > 0 else None
 
 
-def _fits(tier, position: Position, price: float) -> bool:
+def _fits(tier, tiers, position: Position, price: float) -> bool:
     if tier is None:
         return True
-    notional = position.notional(price)
-    slack = 1e-12 * max(notional, 1.0)  # a root on a bracket boundary is not lost to rounding
-    return tier.floor - slack <= notional < tier.cap + slack
+    size = tier_measure(position, tiers, price)  # notional at the price, or the quantity
+    slack = 1e-12 * max(size, 1.0)  # a root on a bracket boundary is not lost to rounding
+    return tier.floor - slack <= size < tier.cap + slack
 
 
 def shared_liquidation_price(legs, wallet_balance: float, *, mark: float,
@@ -89,8 +90,8 @@ def shared_liquidation_price(legs, wallet_balance: float, *, mark: float,
     roots = []
     for rates in itertools.product(*(_brackets(rule) for _, rule in legs)):
         price = _root(legs, rates, balance)
-        if price is not None and all(_fits(tier, p, price)
-                                     for (p, _), (_, _, tier) in zip(legs, rates)):
+        if price is not None and all(_fits(tier, rule.tiers, p, price)
+                                     for (p, rule), (_, _, tier) in zip(legs, rates)):
             roots.append(price)
     return min(roots, key=lambda price: abs(price - mark)) if roots else None
 
