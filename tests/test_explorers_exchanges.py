@@ -83,3 +83,12 @@ def test_bad_arguments_are_refused():
         explorers.exchange_comparison(max_leverage=500)
     with pytest.raises(ValueError, match="rules key"):
         explorers.exchange_comparison(rules={"ftx": {"mmr": 0.005}})
+
+
+def test_at_1x_the_status_names_the_only_rule_that_liquidates():
+    """At 1x only Bybit classic's maintenance margin, fixed at entry, can exceed the equity:
+    a long liquidates where Q*P = MM at entry, P = EP*MMR = 60,000*0.33 % = 198 USDT."""
+    ex = explorers.exchange_comparison()
+    ex.controls["leverage"].value = 1
+    assert ex.status.startswith("Only Bybit classic can liquidate")
+    assert "198.00" in ex.status

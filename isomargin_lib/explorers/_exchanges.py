@@ -107,6 +107,12 @@ def exchange_comparison(entry_price: float = 60_000, max_quantity: float = 2.0,
         elif not shown:
             status = "At this leverage no positive price liquidates the position."
             kind = "ok"
+        elif len(shown) < len(lps):
+            which = [LABELS[name] for name, lp in zip(quotes, lps) if lp is not None]
+            status = (f"Only {', '.join(which)} can liquidate the position at this leverage "
+                      f"(at {min(shown):,.2f} USDT); under the other rules no positive price "
+                      "does.")
+            kind = "ok"
         else:
             spread = max(shown) - min(shown)
             status = (f"Liquidation prices differ by {spread:,.2f} USDT across the rules "
