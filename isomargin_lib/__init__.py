@@ -37,6 +37,7 @@ from ._fees import (
     TAKER_RATES,
     taker_fee,
 )
+from ._funding import funding_payment
 from ._margin import (
     bankruptcy_price,
     initial_margin,
@@ -121,6 +122,7 @@ __all__ = [
     "candles_from_path",
     "compare_shock",
     "cross_twin",
+    "funding_payment",
     "gbm_paths",
     "hedged_pair_positions",
     "initial_margin",

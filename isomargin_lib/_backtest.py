@@ -45,6 +45,7 @@ import numpy as np
 from . import _checks
 from ._contracts import CONTRACTS, SIDES, Position
 from ._fees import taker_fee
+from ._funding import funding_payment
 from ._margin import check_leverage, liquidation_price, maintenance_margin
 from ._paths import CRASH_WINDOWS, Candles, load_btc_crash
 from ._tiers import BINANCE_BTCUSDT, MarginTiers
@@ -379,8 +380,7 @@ class _Replay:
 
     def pay_funding(self, price: float, when: np.datetime64) -> None:
         """Funding = notional x rate, paid by longs to shorts when the rate is positive."""
-        payment = -self.position.sign * float(self.position.notional(price)) \
-            * self.rules.funding_rate
+        payment = float(funding_payment(self.position, price, self.rules.funding_rate))
         if self.is_isolated:  # settled against the isolated margin (see ``backtest``)
             self.margin += payment
         else:

@@ -51,6 +51,9 @@ class PositionSizing:
         liquidation price never fills: the position is liquidated first).
     fits_in_capital : bool
         True when ``margin <= capital``.
+    fees : float
+        Taker fees of opening at the entry and closing at the stop, quote currency; 0 when
+        sized without a fee rate. ``risk_amount`` includes them.
     """
 
     side: str
@@ -62,10 +65,11 @@ class PositionSizing:
     liquidation_price: float | None
     stop_before_liquidation: bool
     fits_in_capital: bool
+    fees: float = 0.0
 
 
 def position_size(capital, risk_fraction, entry_price, stop_price, *, side, leverage, mmr=None,
-                  maintenance_amount=0.0, tiers=None) -> PositionSizing:
+                  maintenance_amount=0.0, tiers=None, taker_fee_rate=0.0) -> PositionSizing:
     """Size a linear (USDT-margined) position so that a stop-out loses ``risk_fraction`` of
     ``capital``, then check its isolated liquidation price against the stop.
 
@@ -83,6 +87,9 @@ def position_size(capital, risk_fraction, entry_price, stop_price, *, side, leve
         Sets the isolated margin ``notional / leverage``; >= 1 (checked against ``tiers``).
     mmr, maintenance_amount, tiers
         Maintenance rule, as in ``liquidation_price``.
+    taker_fee_rate : float
+        Taker fee rate in [0, 0.01] paid on opening at market and on the stop's market close
+        (e.g. ``BINANCE_USDM_TAKER_RATE``); 0 leaves fees out.
 
     Returns
     -------
@@ -91,10 +98,13 @@ def position_size(capital, risk_fraction, entry_price, stop_price, *, side, leve
     Notes
     -----
     Fixed-fractional sizing (Van Tharp, "Trade Your Way to Financial Freedom", ch. 14):
-    ``quantity = capital * risk_fraction / |entry - stop|``. Leverage does not change the
-    amount at risk, only the margin set aside and the liquidation price, which comes from
-    ``liquidation_price`` (Binance's formula). Fees, funding and slippage are left out: a stop
-    that fills worse than its price loses more than ``risk_amount``.
+    ``quantity = capital * risk_fraction / |entry - stop|``; with a taker fee rate ``f`` the two
+    fees (notional x rate at entry and at the stop: Binance, "Binance Futures Fee Structure &
+    Fee Calculations") are part of the loss, so ``quantity = capital * risk_fraction /
+    (|entry - stop| + f * (entry + stop))``. Leverage does not change the amount at risk, only
+    the margin set aside and the liquidation price, which comes from ``liquidation_price``
+    (Binance's formula). Funding and slippage are left out: a stop that fills worse than its
+    price loses more than ``risk_amount``.
     """
     capital = _checks.positive("capital", capital)
     risk_fraction = _checks.in_range("risk_fraction", risk_fraction, 0, 1)
@@ -108,16 +118,19 @@ def position_size(capital, risk_fraction, entry_price, stop_price, *, side, leve
         where = "below" if sign > 0 else "above"
         raise ValueError(f"stop_price must be {where} entry_price = {entry_price:,.2f} for a "
                          f"{side}, got {stop_price:,.2f}")
+    fee_rate = _checks.in_range("taker_fee_rate", taker_fee_rate, 0, 0.01)
     risk_amount = capital * risk_fraction
     stop_distance = abs(entry_price - stop_price)
-    position = Position(side, entry_price, risk_amount / stop_distance)
+    fee_per_unit = fee_rate * (entry_price + stop_price)  # open at entry, close at the stop
+    position = Position(side, entry_price, risk_amount / (stop_distance + fee_per_unit))
     leverage = check_leverage(position, leverage, tiers)
     margin = position.notional() / leverage
     liquidation = liquidation_price(position, margin, mmr=mmr,
                                     maintenance_amount=maintenance_amount, tiers=tiers)
     before = liquidation is None or sign * (stop_price - liquidation) > 0
     return PositionSizing(side, position.quantity, position.notional(), margin, risk_amount,
-                          stop_distance, liquidation, before, margin <= capital)
+                          stop_distance, liquidation, before, margin <= capital,
+                          position.quantity * fee_per_unit)
 
 
 def _normal_cdf(x: float) -> float:

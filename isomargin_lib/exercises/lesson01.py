@@ -1,6 +1,7 @@
-"""Lesson 01 exercises: initial margin, PnL and ROE of a short after a price move."""
+"""Lesson 01 exercises: initial margin, PnL and ROE of a short after a price move; funding."""
 
 from .._contracts import Position
+from .._funding import funding_payment
 from .._margin import initial_margin, return_on_equity
 from ._base import Mistake, NumericExercise, label_questions
 
@@ -65,6 +66,30 @@ q3 = NumericExercise(
                               "10 times smaller than the position: leverage multiplies it."),
         Mistake(100 * _MOVE * _SHORT_LEVERAGE,
                 "Forgot that a short gains when the price falls: this ROE is positive."),
+    ],
+)
+
+# q4: funding received by a short of 0.2 BTC (entry 60,000) at a mark of 65,000, rate +0.02 %.
+_FUNDED = Position("short", 60_000, 0.2)
+_MARK, _RATE = 65_000, 0.0002
+
+q4 = NumericExercise(
+    answer=funding_payment(_FUNDED, _MARK, _RATE),
+    unit="USDT",
+    hint_text="Funding = notional at the MARK price x the rate. With a positive rate, which side "
+              "pays and which receives?",
+    solution_text="Notional at the mark = 0.2 x 65,000 = 13,000 USDT; x 0.02 % = 2.60 USDT. The "
+                  "rate is positive, so longs pay and the short receives +2.60. In code: "
+                  "funding_payment(Position('short', 60_000, 0.2), 65_000, 0.0002).",
+    mistakes=[
+        Mistake(-funding_payment(_FUNDED, _MARK, _RATE),
+                "Right amount, wrong direction: with a positive rate longs pay shorts, so the "
+                "short receives it."),
+        Mistake(funding_payment(_FUNDED, _FUNDED.entry_price, _RATE),
+                "That uses the notional at the entry price. Funding is taken on the notional at "
+                "the mark price at the funding time: 0.2 x 65,000."),
+        Mistake(10 * funding_payment(_FUNDED, _MARK, _RATE),
+                "Check the rate: 0.02 % is 0.0002, not 0.002."),
     ],
 )
 
