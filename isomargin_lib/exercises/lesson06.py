@@ -1,6 +1,8 @@
 """Lesson 06 exercises: size a position from the risk and the stop; the highest leverage at
-which the stop still fires before liquidation; what a stop does not guarantee."""
+which the stop still fires before liquidation; what a stop does not guarantee; sizing with the
+fees inside."""
 
+from .._fees import BINANCE_USDM_TAKER_RATE
 from .._risk import position_size
 from .._tiers import BINANCE_BTCUSDT
 from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
@@ -110,6 +112,36 @@ q3 = ChoiceExercise(
     },
     hint_text="What kind of order does a stop become when its price is touched, and at what "
               "price does that order fill when the market jumps?",
+)
+
+# q4: the fees inside the sizing rule: 20,000 USDT, 0.5 % risk, short at 60,000, stop 61,200.
+FEE_CAPITAL, FEE_RISK, FEE_STOP = 20_000, 0.005, 61_200
+_FEE_SIZED = position_size(FEE_CAPITAL, FEE_RISK, ENTRY, FEE_STOP, side="short", leverage=5,
+                           tiers=BINANCE_BTCUSDT, taker_fee_rate=BINANCE_USDM_TAKER_RATE)
+_AT_RISK = FEE_CAPITAL * FEE_RISK
+_DISTANCE = FEE_STOP - ENTRY
+
+q4 = NumericExercise(
+    answer=_FEE_SIZED.quantity,
+    unit="BTC",
+    fmt="{:.6f}",
+    hint_text="Per BTC the stop-out costs the distance to the stop plus the fee rate on the "
+              "entry price (opening) and on the stop price (closing).",
+    solution_text=f"At risk: {FEE_CAPITAL:,} x {FEE_RISK:g} = {_AT_RISK:g} USDT. Per BTC: "
+                  f"{_DISTANCE:,.0f} + 0.0005 x ({ENTRY:,} + {FEE_STOP:,}) = "
+                  f"{_DISTANCE + 0.0005 * (ENTRY + FEE_STOP):,.1f} USDT. Size = {_AT_RISK:g} / "
+                  f"{_DISTANCE + 0.0005 * (ENTRY + FEE_STOP):,.1f}. In code: position_size("
+                  f"{FEE_CAPITAL:_}, {FEE_RISK:g}, {ENTRY:_}, {FEE_STOP:_}, side='short', "
+                  "leverage=5, tiers=BINANCE_BTCUSDT, "
+                  "taker_fee_rate=BINANCE_USDM_TAKER_RATE).quantity",
+    mistakes=[
+        Mistake(_AT_RISK / _DISTANCE, "That is the size without fees: the two taker fees "
+                                      "(open and close) make the real loss bigger, so the "
+                                      "position must be a little smaller."),
+        Mistake(_AT_RISK / (_DISTANCE + BINANCE_USDM_TAKER_RATE * ENTRY),
+                "You counted one fee. Opening and closing at market each pay the taker fee: "
+                "fee rate x (entry + stop) per BTC."),
+    ],
 )
 
 label_questions(globals())
