@@ -15,6 +15,7 @@ _VALUE = POSITION.notional()
 _BYBIT = isolated_quote(POSITION, LEVERAGE, exchange="bybit", mmr=MMR)
 _OKX = isolated_quote(POSITION, LEVERAGE, exchange="okx", mmr=MMR)
 _BINANCE = isolated_quote(POSITION, LEVERAGE, exchange="binance", mmr=MMR)
+_CLASSIC = isolated_quote(POSITION, LEVERAGE, exchange="bybit_classic", mmr=MMR)
 
 # q1: Bybit (UTA) initial margin, fee to close included.
 q1 = NumericExercise(
@@ -59,6 +60,10 @@ q2 = NumericExercise(
         Mistake((ENTRY - _VALUE / LEVERAGE / QUANTITY) / (1 + MMR + OKX_SWAP_TAKER_RATE),
                 "For a long the denominator is 1 - (MMR + taker), not 1 + (MMR + taker): the "
                 "short's formula has the plus."),
+        Mistake(_CLASSIC.liquidation_price,
+                "That is Bybit classic's rule, maintenance margin fixed at entry and no fee: "
+                "entry - (initial - maintenance) / size. OKX keeps the maintenance margin at "
+                "the mark and adds the taker fee rate to the maintenance rate."),
         Mistake(ENTRY - _VALUE / LEVERAGE / QUANTITY,
                 "That is the bankruptcy price (margin all lost). Liquidation comes earlier, "
                 "while the maintenance margin and fee are still covered."),
@@ -78,10 +83,11 @@ q3 = ChoiceExercise(
     explanations={
         "a": "The MM deduction belongs to the maintenance margin of the tier, not to the "
              "margin you add.",
-        "b": "Bybit estimates the fee to close at the bankruptcy price. For a long, extra "
-             "margin A moves that price down, the fee there gets smaller, and A enters the "
-             "published formula as A / (1 - taker): a little more than A. For a short it is "
-             "A / (1 + taker), a little less.",
+        "b": "Bybit's maintenance margin holds the fee to close at the bankruptcy price. For "
+             "a long, extra margin A moves that price down, so the fee there would be smaller, "
+             "and the formula counts A as A / (1 - taker): a little more than A. (The fee to "
+             "close the quote shows stays Bybit's figure without the added margin.) For a short "
+             "it is A / (1 + taker), a little less.",
         "c": "Margin is USDT in a USDT contract: nothing is valued at any price.",
         "d": "The tier depends on the position value, which adding margin does not change.",
     },
