@@ -132,6 +132,7 @@ def test_addition_beyond_the_free_balance_is_refused():
     ex.controls["margin_change"].value = 6_000
     assert_allclose(ex.numbers["margin_change"], 5_000)
     assert_allclose(ex.numbers["margin"], 8_000)
+    assert_allclose(ex.numbers["at_stake"], 8_000)
     assert_allclose(ex.numbers["effective_leverage"], 30_000 / 8_000)
     assert "Addition refused" in ex.status
     assert_allclose(ex.numbers["liquidation_price"], isolated(10, 5_000).liquidation_price())
@@ -148,6 +149,8 @@ def test_price_beyond_liquidation_shows_liquidated(explorer):
     assert 'data-kind="danger"' in explorer.readout.value
     # the distance readout says "liquidated" instead of a negative number
     assert explorer.numbers["distance_percent"] == "liquidated"
+    assert explorer.texts["margin"] == "lost"  # the whole isolated margin goes
+    assert_allclose(explorer.numbers["at_stake"], isolated(20).margin)
     assert explorer.texts["distance_percent"] == "liquidated"
     assert "-0.00" not in explorer.readout.value
     assert explorer.figure.data[6].x == (0,) and explorer.figure.data[6].y == (56_000,)

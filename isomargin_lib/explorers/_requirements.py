@@ -169,7 +169,9 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
                 6: {"x": [applied if liquidated else None], "y": [price if liquidated else None]},
             },
             readings=[
-                Reading("margin", "Isolated margin (USDT)", account.margin),
+                Reading("margin", "Isolated margin (USDT)",
+                        None if liquidated else account.margin, word="lost"),
+                Reading("at_stake", "Most this trade can lose (USDT)", account.margin),
                 Reading("margin_change", "Margin change applied (USDT)", applied),
                 Reading("liquidation_price", "Liquidation price (USDT)", liquidation),
                 _distance_reading("distance_percent", f"Price {'fall' if long else 'rise'} "
