@@ -1,6 +1,12 @@
 """The exercise machinery: kind feedback for right, close, typical wrong and ill-typed answers."""
 
-from isomargin_lib.exercises import ChoiceExercise, Mistake, NumericExercise, label_questions
+from isomargin_lib.exercises import (
+    ChoiceExercise,
+    Mistake,
+    NumericExercise,
+    code_snippets,
+    label_questions,
+)
 
 PERCENT = NumericExercise(answer=9.638554, unit="%", hint_text="h", solution_text="s",
                           mistakes=[Mistake(10.0, "forgot the maintenance margin")])
@@ -56,11 +62,11 @@ def test_lesson05b_exercises():
     assert abs(ex.q2.answer - 57_000 / 0.9955) < 1e-9
     for q in (ex.q1, ex.q2):
         assert_numeric_feedback(q)
-        code = q.solution().message.split("In code: ")[1].split(" Answer:")[0]
+        [code] = code_snippets(q.solution().message)
         assert abs(eval(code, namespace) - q.answer) < 1e-9
     assert "Binance" in ex.q2.check(round(57_000 / 0.996, 2)).message
     assert ex.q3.check("b").correct and not ex.q3.check("d").correct
-    hint_code = ex.q3.hint().message.split("price: ")[1].split(" against")[0]
+    [hint_code] = code_snippets(ex.q3.hint().message)
     with_extra = eval(hint_code, namespace).liquidation_price
     without = eval(hint_code.replace("3_000", "0"), namespace).liquidation_price
     binance = [eval(hint_code.replace("'bybit'", "'binance'").replace("3_000", a),

@@ -50,12 +50,12 @@ q1 = NumericExercise(
     rtol=0.02,
     close_rtol=0.08,
     hint_text="Build the position and its margin at 15x, then ask the library: "
-              "liquidation_probability(position, margin, volatility=0.5, horizon_days=7, "
-              "tiers=BINANCE_BTCUSDT). Or read the curve in the explorer at 15x, 50 %, 7 days "
+              "`liquidation_probability(position, margin, volatility=0.5, horizon_days=7, "
+              "tiers=BINANCE_BTCUSDT)`. Or read the curve in the explorer at 15x, 50 %, 7 days "
               "(in this bracket the probability depends on the leverage, not on the size).",
-    solution_text="position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
+    solution_text="`position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
                   "15, tiers=BINANCE_BTCUSDT); 100 * liquidation_probability(position, margin, "
-                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT). A continuity-"
+                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT)`. A continuity-"
                   "corrected Monte Carlo estimate within a standard error or two is fine too.",
     mistakes=[
         Mistake(_ENDS_BELOW,
