@@ -74,3 +74,35 @@ def test_lesson05b_exercises():
     # the published A / (1 - taker): Bybit's move is the larger, by 1 / (1 - 0.00055)
     assert abs((without - with_extra) / (binance[1] - binance[0]) - 1 / (1 - 0.00055)) < 1e-9
     assert "ex.q1.hint()" in ex.q1.check(1).message
+
+
+def test_every_lesson_exercise_answers_wrong_types_kindly():
+    """None (the lessons' placeholder), text, a list, a dict, bytes, a complex number, an int too
+    large for a float and NaN get a kind "info" reply naming what to type, never an exception."""
+    import importlib
+    import pkgutil
+
+    import isomargin_lib.exercises as package
+
+    wrong = [None, "a lot", "", [1, 2], ["b"], {"a": 1}, b"b", 1j, 10**400, float("nan")]
+    modules = [importlib.import_module(f"{package.__name__}.{m.name}")
+               for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("lesson")]
+    questions = [q for module in modules for q in vars(module).values()
+                 if isinstance(q, NumericExercise | ChoiceExercise)]
+    assert len(questions) > 40
+    for q in questions:
+        for answer in wrong:
+            feedback = q.check(answer)
+            assert feedback.verdict == "info", (q.label, answer, feedback)
+            assert feedback.message.startswith("Please answer with"), (q.label, answer)
+            assert q.label in feedback.message or isinstance(q, NumericExercise)
+
+
+def test_choice_letters_in_brackets_and_code_shown_as_code():
+    assert CHOICE.check("(b)").correct and CHOICE.check("B.").correct
+    assert CHOICE.check("(c)").verdict == "info"
+    shown = NumericExercise(answer=1.0, unit="USDT", hint_text="Try `f(1) < 2`.",
+                            solution_text="s").hint()
+    assert code_snippets(shown.message) == ["f(1) < 2"]
+    assert "<code>f(1) &lt; 2</code>" in shown._repr_html_()
+    assert "`f(1) < 2`" in repr(shown)

@@ -128,7 +128,7 @@ q3 = ChoiceExercise(
         "d": "Doubling the leverage halves the distance to liquidation just when the typical "
              "move has doubled: the chance of liquidation jumps.",
     },
-    hint_text="The typical move over the horizon is volatility x sqrt(days / 365); the distance "
+    hint_text="The typical move over the horizon is volatility x √(days / 365); the distance "
               "to liquidation is about 1/leverage. Which change keeps their ratio?",
 )
 

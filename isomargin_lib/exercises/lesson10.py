@@ -17,8 +17,8 @@ q1 = NumericExercise(
     unit="%",
     hint_text="Leave the explorer at its defaults (GBM, volatility 60 %, aggressive 20x, "
               "top-ups at 50 %) and read 'Liquidated, aggressive'.",
-    solution_text="`strategy_outcomes(AGGRESSIVE, 'GBM', 60).summary['liquidation_probability']` "
-                  "times 100.",
+    solution_text="In percent: `100 * strategy_outcomes(AGGRESSIVE, 'GBM', 60)"
+                  ".summary['liquidation_probability']`.",
     mistakes=[
         Mistake(100 * _NO_TOP_UPS["liquidation_probability"],
                 "That is with the top-ups switched off. Set 'Top up' back to 50 %."),

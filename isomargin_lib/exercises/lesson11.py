@@ -38,9 +38,9 @@ m2 = NumericExercise(
     hint_text=f"Mistake 'ignoring volatility', leverage {M2_LEVERAGE}x, volatility "
               f"{100 * M2_VOLATILITY:.0f} %: read the probability of liquidation within 30 "
               "days.",
-    solution_text=f"`liquidation_probability(long_position({M2_LEVERAGE}), 1_000, "
-                  f"volatility={M2_VOLATILITY:g}, horizon_days=30, tiers=BINANCE_BTCUSDT)`, "
-                  "times 100.",
+    solution_text=f"In percent: `100 * liquidation_probability(long_position({M2_LEVERAGE}), "
+                  f"1_000, volatility={M2_VOLATILITY:g}, horizon_days=30, "
+                  "tiers=BINANCE_BTCUSDT)`.",
     mistakes=[Mistake(100 * liquidation_probability(_M2, MARGIN, volatility=0.3,
                                                     horizon_days=30.0, tiers=BINANCE_BTCUSDT),
                       f"That is the calm market the trader assumed (30 % a year), not "
@@ -140,8 +140,9 @@ quiz4 = NumericExercise(
     answer=_SIZE.quantity,
     unit="BTC",
     hint_text="Lesson 06: quantity = capital x risk fraction / stop distance.",
-    solution_text="`position_size(10_000, 0.01, 60_000, 57_000, side='long', leverage=5)"
-                  ".quantity`: 100 USDT at risk over a 3,000 USDT stop distance.",
+    solution_text="`position_size(10_000, 0.01, 60_000, 57_000, side='long', leverage=5, "
+                  "tiers=BINANCE_BTCUSDT).quantity`: 100 USDT at risk over a 3,000 USDT stop "
+                  "distance.",
     mistakes=[Mistake(10_000 * 5 / 60_000, "That uses the whole capital at 5x. The size comes "
                                             "from the amount at risk and the stop distance; "
                                             "leverage only sets the margin."),
