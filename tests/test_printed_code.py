@@ -28,14 +28,14 @@ from pathlib import Path
 
 import pytest
 
-from isomargin_lib.exercises import ChoiceExercise, NumericExercise, code_snippets
+from isomargin_lib.exercises import ChoiceExercise, Mistake, NumericExercise, code_snippets
 
 LESSONS = sorted((Path(__file__).resolve().parent.parent / "lessons").glob("*.ipynb"))
 EX_IMPORT = re.compile(r"from isomargin_lib\.exercises import (\w+) as ex\b")
 CHECK = re.compile(r"\bex\.(\w+)\.check\(")
-# Code-like text outside backticks: a name directly followed by "(" (not a plural "(s)"), or an
-# ``ex.`` name.
-UNMARKED = re.compile(r"\b[A-Za-z_]\w*\((?!s\))|\bex\.\w")
+# Code-like text outside backticks: a name directly followed by "(" (not a plural "(s)"), a
+# keyword argument (``name=value``, no spaces) or an ``ex.`` name.
+UNMARKED = re.compile(r"\b[A-Za-z_]\w*\((?!s\))|\b[A-Za-z_]\w*=[^\s=]|\bex\.\w")
 
 
 def code_cells(path):
@@ -141,8 +141,9 @@ def test_printed_code_runs_in_its_lesson(path, monkeypatch):
 def test_the_test_finds_a_failing_line():
     """A snippet naming what the lesson lacks, or giving another number, is reported."""
     q = NumericExercise(answer=2.0, unit="USDT", hint_text="Try `undefined_name + 1`.",
-                        solution_text="In code: `1 + 2`. Or liquidation_price(p, m).")
+                        solution_text="In code: `1 + 2`. Or liquidation_price(p, m).",
+                        mistakes=[Mistake(1.0, "Pass tiers=BINANCE_BTCUSDT.")])
     problems = problems_with("q", q, {}, {})
     assert any("NameError" in p for p in problems)
     assert any("gives [3]" in p for p in problems)
-    assert any("outside backticks" in p for p in problems)
+    assert sum("outside backticks" in p for p in problems) == 2

@@ -87,9 +87,9 @@ q3 = ChoiceExercise(
     },
     hint_text="Compute how far 3,000 USDT of extra margin moves the liquidation price: "
               "`isolated_quote(Position('long', 40_000, 1), 50, exchange='bybit', mmr=0.005, "
-              "extra_margin=3_000)` against extra_margin=0, and the same with exchange='binance'. "
-              "Which term of Bybit's unified-account rule depends on where the position would "
-              "be closed?",
+              "extra_margin=3_000)` against the same call without extra margin, and both "
+              "again with Binance's rule (exchange 'binance'). Which term of Bybit's "
+              "unified-account rule depends on where the position would be closed?",
 )
 
 label_questions(globals())

@@ -40,9 +40,10 @@ _HOURLY = 100 * barrier_hit_probability(
     volatility=Q1_VOLATILITY, horizon_days=HORIZON)
 _A_LITTLE_LOW = (
     "A little low. If you simulated with a check every hour, the simulation misses the "
-    "touches between two checks: use continuity_correction=True, the explorer's curve or the "
-    "closed form. If you used the bankruptcy price as the barrier: the exchange liquidates "
-    "earlier, at the liquidation price, where the maintenance margin is still left.")
+    "touches between two checks: switch on its continuity correction (the "
+    "continuity_correction argument of liquidation_probability_mc), or use the explorer's "
+    "curve or the closed form. If you used the bankruptcy price as the barrier: the exchange "
+    "liquidates earlier, at the liquidation price, where the maintenance margin is still left.")
 
 q1 = NumericExercise(
     answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
