@@ -12,9 +12,9 @@ it runs every snippet that exercise prints
   which a learner who jumps to the exercises does not have.
 
 When a numeric exercise's solution prints code, one of its snippets must evaluate to the
-exercise's answer. Text
-outside backticks must not look like code (``name(`` or ``ex.name``), so that no printed code
-escapes this test.
+exercise's answer. Text outside backticks must not look like code (``name(``, ``name=value`` or
+``ex.name``), so that no printed code escapes this test. Every exercise of the lesson's module
+must be checked in the lesson.
 """
 
 import ast
