@@ -1,6 +1,12 @@
 """The exercise machinery: kind feedback for right, close, typical wrong and ill-typed answers."""
 
-from isomargin_lib.exercises import ChoiceExercise, Mistake, NumericExercise, label_questions
+from isomargin_lib.exercises import (
+    ChoiceExercise,
+    Mistake,
+    NumericExercise,
+    code_snippets,
+    label_questions,
+)
 
 PERCENT = NumericExercise(answer=9.638554, unit="%", hint_text="h", solution_text="s",
                           mistakes=[Mistake(10.0, "forgot the maintenance margin")])
@@ -56,11 +62,11 @@ def test_lesson05b_exercises():
     assert abs(ex.q2.answer - 57_000 / 0.9955) < 1e-9
     for q in (ex.q1, ex.q2):
         assert_numeric_feedback(q)
-        code = q.solution().message.split("In code: ")[1].split(" Answer:")[0]
+        [code] = code_snippets(q.solution().message)
         assert abs(eval(code, namespace) - q.answer) < 1e-9
     assert "Binance" in ex.q2.check(round(57_000 / 0.996, 2)).message
     assert ex.q3.check("b").correct and not ex.q3.check("d").correct
-    hint_code = ex.q3.hint().message.split("price: ")[1].split(" against")[0]
+    [hint_code] = code_snippets(ex.q3.hint().message)
     with_extra = eval(hint_code, namespace).liquidation_price
     without = eval(hint_code.replace("3_000", "0"), namespace).liquidation_price
     binance = [eval(hint_code.replace("'bybit'", "'binance'").replace("3_000", a),
@@ -68,3 +74,35 @@ def test_lesson05b_exercises():
     # the published A / (1 - taker): Bybit's move is the larger, by 1 / (1 - 0.00055)
     assert abs((without - with_extra) / (binance[1] - binance[0]) - 1 / (1 - 0.00055)) < 1e-9
     assert "ex.q1.hint()" in ex.q1.check(1).message
+
+
+def test_every_lesson_exercise_answers_wrong_types_kindly():
+    """None (the lessons' placeholder), text, a list, a dict, bytes, a complex number, an int too
+    large for a float and NaN get a kind "info" reply naming what to type, never an exception."""
+    import importlib
+    import pkgutil
+
+    import isomargin_lib.exercises as package
+
+    wrong = [None, "a lot", "", [1, 2], ["b"], {"a": 1}, b"b", 1j, 10**400, float("nan")]
+    modules = [importlib.import_module(f"{package.__name__}.{m.name}")
+               for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("lesson")]
+    questions = [q for module in modules for q in vars(module).values()
+                 if isinstance(q, NumericExercise | ChoiceExercise)]
+    assert len(questions) > 40
+    for q in questions:
+        for answer in wrong:
+            feedback = q.check(answer)
+            assert feedback.verdict == "info", (q.label, answer, feedback)
+            assert feedback.message.startswith("Please answer with"), (q.label, answer)
+            assert q.label in feedback.message or isinstance(q, NumericExercise)
+
+
+def test_choice_letters_in_brackets_and_code_shown_as_code():
+    assert CHOICE.check("(b)").correct and CHOICE.check("B.").correct
+    assert CHOICE.check("(c)").verdict == "info"
+    shown = NumericExercise(answer=1.0, unit="USDT", hint_text="Try `f(1) < 2`.",
+                            solution_text="s").hint()
+    assert code_snippets(shown.message) == ["f(1) < 2"]
+    assert "<code>f(1) &lt; 2</code>" in shown._repr_html_()
+    assert "`f(1) < 2`" in repr(shown)

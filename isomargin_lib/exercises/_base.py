@@ -1,17 +1,27 @@
 """Exercises with immediate, kind feedback: ``q.check(answer)``, ``q.hint()``, ``q.solution()``.
 
 Answers are computed by the library when the exercise is defined, never typed in as literals.
+Code that a hint, solution or explanation prints is written between backticks, as in
+"In code: `initial_margin(Position('long', 60_000, 0.2), 20)`": it shows as code in the notebook,
+and ``tests/test_printed_code.py`` runs every such snippet in its lesson's namespace.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from numbers import Real
 
 COLORS = {"correct": "#1a9850", "close": "#e08214", "wrong": "#d73027", "info": "#4575b4"}
 ICONS = {"correct": "✔", "close": "≈", "wrong": "✘", "info": "💡"}
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def code_snippets(text: str) -> list[str]:
+    """The code a feedback text prints: each span written between backticks, in order."""
+    return _CODE.findall(text)
 
 
 @dataclass
@@ -33,8 +43,9 @@ class Feedback:
         return f"{ICONS[self.verdict]} {self.message}"
 
     def _repr_html_(self) -> str:
+        message = _CODE.sub(r"<code>\1</code>", html.escape(self.message))
         return (f'<div style="color:{COLORS[self.verdict]};font-weight:500">'
-                f"{ICONS[self.verdict]} {html.escape(self.message)}</div>")
+                f"{ICONS[self.verdict]} {message}</div>")
 
 
 @dataclass
@@ -62,7 +73,10 @@ def _as_float(answer):
         except ValueError:
             return None
     if isinstance(answer, Real):
-        return float(answer)
+        try:
+            return float(answer)
+        except OverflowError:  # an int too large for a float
+            return None
     return None
 
 
@@ -155,10 +169,11 @@ class ChoiceExercise:
 
     def check(self, answer) -> Feedback:
         letters = ", ".join(repr(k) for k in self.options)
-        if not isinstance(answer, str) or answer.strip().lower() not in self.options:
+        # "b", " B ", "(b)" and "b." all mean the letter b.
+        letter = answer.strip().strip("().").strip().lower() if isinstance(answer, str) else None
+        if letter not in self.options:
             return Feedback("info", f"Please answer with one of the letters {letters}, as a "
                                     f"string, e.g. {self.label}.check('a'); got {answer!r}.")
-        letter = answer.strip().lower()
         verdict = "correct" if letter == self.answer else "wrong"
         prefix = "Correct. " if verdict == "correct" else "Not this one. "
         return Feedback(verdict, prefix + self.explanations[letter])

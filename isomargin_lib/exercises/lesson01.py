@@ -15,8 +15,8 @@ q1 = NumericExercise(
     hint_text="First the notional: quantity x entry price. Leverage divides it: initial margin = "
               "notional / leverage.",
     solution_text="Notional = 0.2 BTC x 60,000 USDT = 12,000 USDT. At 20x you put up a "
-                  "twentieth of it: 12,000 / 20. In code: initial_margin(Position('long', "
-                  "60_000, 0.2), 20).",
+                  "twentieth of it: 12,000 / 20. In code: `initial_margin(Position('long', "
+                  "60_000, 0.2), 20)`.",
     mistakes=[
         Mistake(_LONG.notional(), "That is the notional, the value of the whole position. The "
                                   "margin is the part you put up: notional / leverage."),
@@ -40,7 +40,7 @@ q2 = NumericExercise(
     hint_text="PnL is earned on the whole position (the notional), not on the margin. And a "
               "short gains when the price falls.",
     solution_text="The price falls from 60,000 to 58,200 USDT, by 1,800 USDT. A short of 0.1 BTC "
-                  "gains 0.1 x 1,800. In code: Position('short', 60_000, 0.1).pnl(58_200).",
+                  "gains 0.1 x 1,800. In code: `Position('short', 60_000, 0.1).pnl(58_200)`.",
     mistakes=[
         Mistake(-_PNL, "Forgot that a short gains when the price falls: it sold first and buys "
                        "back cheaper."),
@@ -59,8 +59,8 @@ q3 = NumericExercise(
     hint_text="ROE = PnL / initial margin. The margin is notional / leverage; the PnL is your "
               "answer to question 2.",
     solution_text="Initial margin = 6,000 / 10 = 600 USDT; ROE = PnL / 600 = leverage x the "
-                  "price move, with the sign of a short. In code: 100 * return_on_equity("
-                  "Position('short', 60_000, 0.1), 58_200, 10).",
+                  "price move, with the sign of a short. In code: `100 * return_on_equity("
+                  "Position('short', 60_000, 0.1), 58_200, 10)`.",
     mistakes=[
         Mistake(-100 * _MOVE, "That is the price move. ROE is measured on the margin, which is "
                               "10 times smaller than the position: leverage multiplies it."),

@@ -22,8 +22,8 @@ q1 = NumericExercise(
                   "Binance's formula for an isolated long: LP = (WB + cum - Q x EP) / "
                   f"(Q x MMR - Q) = ({_MARGIN:,.0f} + {_TIER.maintenance_amount:,.0f} - "
                   f"{_LONG.notional():,.0f}) / (0.5 x {_TIER.mmr:g} - 0.5). In code: "
-                  f"liquidation_price(Position('long', 60_000, 0.5), {_MARGIN:g}, "
-                  "tiers=BINANCE_BTCUSDT).",
+                  f"`IsolatedPosition(Position('long', 60_000, 0.5), {_LEVERAGE}, "
+                  "tiers=BINANCE_BTCUSDT).liquidation_price()`.",
     mistakes=[
         Mistake(bankruptcy_price(_LONG, _MARGIN),
                 "That is the bankruptcy price, where the whole margin is gone. The exchange "

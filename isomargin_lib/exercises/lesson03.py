@@ -24,6 +24,13 @@ _TIER = BINANCE_BTCUSDT.tier_for(BTC.notional())
 _NUMERATOR = (WALLET - _OTHER_MM + _OTHER_PNL + _TIER.maintenance_amount
               - BTC.quantity * BTC.entry_price)
 _DENOMINATOR = BTC.quantity * _TIER.mmr - BTC.quantity
+# Two conceptual slips that land within 1 % of the answer: the ETH maintenance margin (TMM1)
+# taken at its entry price instead of its mark, and the BTC maintenance margin taken at the
+# entry price instead of at the liquidation price (where the formula's Q x MMR term puts it).
+_OTHER_MM_AT_ENTRY = maintenance_margin(ETH, ETH.entry_price, mmr=ETH_MMR)
+_BTC_MM_AT_ENTRY = maintenance_margin(BTC, BTC.entry_price, tiers=BINANCE_BTCUSDT)
+_LP_BTC_MM_AT_ENTRY = BTC.entry_price - (WALLET - _OTHER_MM + _OTHER_PNL
+                                         - _BTC_MM_AT_ENTRY) / BTC.quantity
 
 q1 = NumericExercise(
     answer=ACCOUNT.liquidation_price("BTC", MARKS),
@@ -40,7 +47,7 @@ q1 = NumericExercise(
                   f"{_TIER.maintenance_amount:,.0f} - {BTC.quantity:g} x "
                   f"{BTC.entry_price:,.0f}) / ({BTC.quantity:g} x {_TIER.mmr:g} - "
                   f"{BTC.quantity:g}) = {_NUMERATOR:,.2f} / {_DENOMINATOR:,.4f}. "
-                  "In code: ex.ACCOUNT.liquidation_price('BTC', ex.MARKS).",
+                  "In code: `ex.ACCOUNT.liquidation_price('BTC', ex.MARKS)`.",
     mistakes=[
         Mistake(liquidation_price(BTC, initial_margin(BTC, LEVERAGE), tiers=BINANCE_BTCUSDT),
                 "That is the isolated liquidation price, with only the 10x initial margin behind "
@@ -55,6 +62,17 @@ q1 = NumericExercise(
         Mistake(liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT, other_pnl=_OTHER_PNL),
                 "Close: you counted the ETH loss (UPNL1) but forgot its maintenance margin "
                 "(TMM1), which the wallet must also keep for it."),
+        Mistake(liquidation_price(BTC, WALLET, tiers=BINANCE_BTCUSDT,
+                                  other_maintenance=_OTHER_MM_AT_ENTRY, other_pnl=_OTHER_PNL),
+                f"You took the ETH maintenance margin (TMM1) at its entry price "
+                f"({_OTHER_MM_AT_ENTRY:,.2f} USDT), but the exchange measures it on the notional "
+                f"at the mark, {MARKS['ETH']:,.0f}: {_OTHER_MM:,.2f} USDT. The gap is small "
+                "here, but it is a wrong rule, not a rounding."),
+        Mistake(_LP_BTC_MM_AT_ENTRY,
+                f"You kept the BTC maintenance margin at its value at entry "
+                f"({_BTC_MM_AT_ENTRY:,.2f} USDT), but it shrinks with the price: at the "
+                "liquidation price it is Q x P x MMR, which is why the formula's denominator is "
+                "Q x MMR - Q. A wrong rule, not a rounding."),
     ],
 )
 

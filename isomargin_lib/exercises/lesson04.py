@@ -92,7 +92,7 @@ q2 = NumericExercise(
               "that price (and at least its initial margin). Add the two.",
     solution_text=f"{_LEG_LINES}. Together {Q_NEEDED.isolated:,.2f} USDT: with exactly this "
                   "much the losing leg sits on its liquidation price, with any more it "
-                  "survives. In code: margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).isolated.",
+                  "survives. In code: `margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).isolated`.",
     mistakes=[
         Mistake(sum(_INITIAL.values()), f"That is only the initial margin of the two legs. At "
                 f"{Q_LEVERAGE}x each leg has about {100 / Q_LEVERAGE:g} % of room, so a "
@@ -118,7 +118,7 @@ q3 = NumericExercise(
                   f"both legs need to open at {Q_LEVERAGE}x: "
                   + " + ".join(f"{m:,.2f}" for m in _INITIAL.values())
                   + f" = {sum(_INITIAL.values()):,.2f} USDT. The initial margin decides. In code: "
-                  "margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).cross.",
+                  "`margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).cross`.",
     mistakes=[
         Mistake(Q_NEEDED.isolated, "That is the isolated answer. In cross mode the winning "
                 "leg's profit pays for the losing leg's loss."),

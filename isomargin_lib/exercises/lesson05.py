@@ -23,9 +23,9 @@ q1 = NumericExercise(
     solution_text=f"{_Q1_NOTIONAL:,.0f} USDT lies in the bracket {_TIER.floor:,.0f} to "
                   f"{_TIER.cap:,.0f} ({100 * _TIER.mmr:g} %, maintenance amount "
                   f"{_TIER.maintenance_amount:,.0f}): {_Q1_NOTIONAL:,.0f} x {_TIER.mmr:g} - "
-                  f"{_TIER.maintenance_amount:,.0f}. In code: maintenance_margin("
+                  f"{_TIER.maintenance_amount:,.0f}. In code: `maintenance_margin("
                   f"Position('long', {_PRICE:_}, {_POSITION.quantity:g}), {_PRICE:_}, "
-                  "tiers=BINANCE_BTCUSDT).",
+                  "tiers=BINANCE_BTCUSDT)`.",
     mistakes=[
         Mistake(maintenance_margin(_POSITION, _PRICE, mmr=_TIER.mmr),
                 "You used the right rate but forgot to subtract the bracket's maintenance "
@@ -51,9 +51,9 @@ q2 = NumericExercise(
     unit="x",
     fmt="{:g}",
     hint_text="Which bracket contains 5,000,000 USDT? Its 'maximum leverage' column is the "
-              "answer. You can also ask the library: BINANCE_BTCUSDT.tier_for(5_000_000).",
+              "answer. You can also ask the library: `BINANCE_BTCUSDT.tier_for(5_000_000)`.",
     solution_text="5,000,000 USDT lies in the bracket 3,000,000 to 12,000,000, whose maximum "
-                  "leverage is the answer: BINANCE_BTCUSDT.tier_for(5_000_000).max_leverage.",
+                  "leverage is the answer: `BINANCE_BTCUSDT.tier_for(5_000_000).max_leverage`.",
     mistakes=[
         Mistake(_FIRST.max_leverage,
                 "That is the advertised maximum, allowed only for the smallest positions "
@@ -95,7 +95,7 @@ q3 = NumericExercise(
                   f"{_TMM1_BTC:,.2f}; UPNL1 = 3,683.979 x ({Q3_MARKS['ETH']:,.2f} - 1,456.84) = "
                   f"{_UPNL1_BTC:,.2f}. Then LP = (1,535,443.01 - TMM1 + UPNL1 + 16,300 - 109.488 "
                   "x 32,481.98) / (109.488 x 0.025 - 109.488). In code: "
-                  "ex.ACCOUNT.liquidation_price('BTC', ex.Q3_MARKS).",
+                  "`ex.ACCOUNT.liquidation_price('BTC', ex.Q3_MARKS)`.",
     mistakes=[
         Mistake(_account.liquidation_price("BTC", MARKS),
                 "That is the published BTC liquidation price, with ETH still at 1,335.18. ETH "

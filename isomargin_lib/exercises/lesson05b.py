@@ -27,8 +27,8 @@ q1 = NumericExercise(
     solution_text=f"Value / leverage = {_VALUE:,.0f} / {LEVERAGE} = {_VALUE / LEVERAGE:,.2f}; fee "
                   f"to close = {QUANTITY:g} x {ENTRY:,} x (1 - 1/{LEVERAGE}) x "
                   f"{BYBIT_TAKER_RATE:g} = {_BYBIT.fee_to_close:,.4f}. In code: "
-                  f"isolated_quote(Position('long', {ENTRY:_}, {QUANTITY:g}), {LEVERAGE}, "
-                  f"exchange='bybit', mmr={MMR:g}).initial_margin",
+                  f"`isolated_quote(Position('long', {ENTRY:_}, {QUANTITY:g}), {LEVERAGE}, "
+                  f"exchange='bybit', mmr={MMR:g}).initial_margin`.",
     mistakes=[
         Mistake(_VALUE / LEVERAGE, "That is value / leverage only: Bybit's unified account adds "
                                    "the estimated fee to close to the initial margin."),
@@ -50,9 +50,9 @@ q2 = NumericExercise(
               "long, LP = (entry - margin / size) / (1 - (MMR + taker)).",
     solution_text=f"Margin = {_VALUE:,.0f} / {LEVERAGE} = {_VALUE / LEVERAGE:,.0f} USDT. LP = "
                   f"({ENTRY:,} - {_VALUE / LEVERAGE:,.0f} / {QUANTITY:g}) / (1 - ({MMR:g} + "
-                  f"{OKX_SWAP_TAKER_RATE:g})). In code: isolated_quote(Position('long', "
+                  f"{OKX_SWAP_TAKER_RATE:g})). In code: `isolated_quote(Position('long', "
                   f"{ENTRY:_}, {QUANTITY:g}), {LEVERAGE}, exchange='okx', "
-                  f"mmr={MMR:g}).liquidation_price",
+                  f"mmr={MMR:g}).liquidation_price`.",
     mistakes=[
         Mistake(_BINANCE.liquidation_price,
                 "That is Binance's number (MMR only). OKX adds the taker fee rate to the "
@@ -92,10 +92,10 @@ q3 = ChoiceExercise(
         "d": "The tier depends on the position value, which adding margin does not change.",
     },
     hint_text="Compute how far 3,000 USDT of extra margin moves the liquidation price: "
-              "isolated_quote(Position('long', 40_000, 1), 50, exchange='bybit', mmr=0.005, "
-              "extra_margin=3_000) against extra_margin=0, and the same with exchange='binance'. "
-              "Which term of Bybit's unified-account rule depends on where the position would "
-              "be closed?",
+              "`isolated_quote(Position('long', 40_000, 1), 50, exchange='bybit', mmr=0.005, "
+              "extra_margin=3_000)` against the same call without extra margin, and both "
+              "again with Binance's rule (exchange 'binance'). Which term of Bybit's "
+              "unified-account rule depends on where the position would be closed?",
 )
 
 label_questions(globals())

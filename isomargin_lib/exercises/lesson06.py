@@ -27,8 +27,8 @@ q1 = NumericExercise(
                   f"is {_SIZED.stop_distance:,.0f} USDT below the entry; size = "
                   f"{_SIZED.risk_amount:,.0f} / {_SIZED.stop_distance:,.0f}. The leverage only "
                   f"sets the margin: {_SIZED.notional:,.0f} / {LEVERAGE} = {_SIZED.margin:,.0f} "
-                  "USDT. In code: position_size(20_000, 0.01, 60_000, 58_800, side='long', "
-                  "leverage=10).quantity.",
+                  "USDT. In code: `position_size(20_000, 0.01, 60_000, 58_800, side='long', "
+                  "leverage=10, tiers=BINANCE_BTCUSDT).quantity`.",
     mistakes=[
         Mistake(_SIZED.quantity * LEVERAGE,
                 "You multiplied by the leverage. The size comes from the risk and the stop "
@@ -71,11 +71,13 @@ q2 = NumericExercise(
     close_rtol=0.0,
     hint_text="A long at leverage L is liquidated after a fall of a little less than 1/L (the "
               "maintenance margin is kept back). Try leverages in the explorer with a 3 % stop, "
-              "or loop over whole leverages with position_size(...).stop_before_liquidation.",
+              "or ask the library one leverage at a time: `position_size(20_000, 0.01, 60_000, "
+              "58_200, side='long', leverage=25, tiers=BINANCE_BTCUSDT)"
+              ".stop_before_liquidation`, then other leverages.",
     solution_text="The fall to liquidation must be larger than the 3 % stop. In code: "
-                  "max(lev for lev in range(1, 101) if position_size(20_000, 0.01, 60_000, "
+                  "`max(lev for lev in range(1, 101) if position_size(20_000, 0.01, 60_000, "
                   "58_200, side='long', leverage=lev, tiers=BINANCE_BTCUSDT)"
-                  ".stop_before_liquidation). Leave more room still in practice: slippage and "
+                  ".stop_before_liquidation)`. Leave more room still in practice: slippage and "
                   "gaps.",
     mistakes=[
         Mistake(_HIGHEST + 1,

@@ -40,9 +40,10 @@ _HOURLY = 100 * barrier_hit_probability(
     volatility=Q1_VOLATILITY, horizon_days=HORIZON)
 _A_LITTLE_LOW = (
     "A little low. If you simulated with a check every hour, the simulation misses the "
-    "touches between two checks: use continuity_correction=True, the explorer's curve or the "
-    "closed form. If you used the bankruptcy price as the barrier: the exchange liquidates "
-    "earlier, at the liquidation price, where the maintenance margin is still left.")
+    "touches between two checks: switch on its continuity correction (the "
+    "continuity_correction argument of liquidation_probability_mc), or use the explorer's "
+    "curve or the closed form. If you used the bankruptcy price as the barrier: the exchange "
+    "liquidates earlier, at the liquidation price, where the maintenance margin is still left.")
 
 q1 = NumericExercise(
     answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
@@ -50,12 +51,12 @@ q1 = NumericExercise(
     rtol=0.02,
     close_rtol=0.08,
     hint_text="Build the position and its margin at 15x, then ask the library: "
-              "liquidation_probability(position, margin, volatility=0.5, horizon_days=7, "
-              "tiers=BINANCE_BTCUSDT). Or read the curve in the explorer at 15x, 50 %, 7 days "
+              "`liquidation_probability(position, margin, volatility=0.5, horizon_days=7, "
+              "tiers=BINANCE_BTCUSDT)`. Or read the curve in the explorer at 15x, 50 %, 7 days "
               "(in this bracket the probability depends on the leverage, not on the size).",
-    solution_text="position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
+    solution_text="`position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
                   "15, tiers=BINANCE_BTCUSDT); 100 * liquidation_probability(position, margin, "
-                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT). A continuity-"
+                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT)`. A continuity-"
                   "corrected Monte Carlo estimate within a standard error or two is fine too.",
     mistakes=[
         Mistake(_ENDS_BELOW,
@@ -128,7 +129,7 @@ q3 = ChoiceExercise(
         "d": "Doubling the leverage halves the distance to liquidation just when the typical "
              "move has doubled: the chance of liquidation jumps.",
     },
-    hint_text="The typical move over the horizon is volatility x sqrt(days / 365); the distance "
+    hint_text="The typical move over the horizon is volatility x √(days / 365); the distance "
               "to liquidation is about 1/leverage. Which change keeps their ratio?",
 )
 

@@ -68,12 +68,12 @@ _Q2_LIQUIDATION = _Q2_RECORD.events_of("liquidated")[0]
 q2 = NumericExercise(
     answer=-Q2.change,
     unit="USDT",
-    hint_text=f"Replay it with replay_crash('{Q2_CRASH}', {Q2_LEVERAGE}, "
-              f"entry_hour={Q2_ENTRY}) (or the explorer) and compare the account at the end "
+    hint_text=f"Replay it with `replay_crash('{Q2_CRASH}', {Q2_LEVERAGE}, "
+              f"entry_hour={Q2_ENTRY})` (or the explorer) and compare the account at the end "
               f"with the {CRASH_WALLET:,.0f} USDT it started with. What does a liquidated "
               "isolated position lose?",
-    solution_text=f"-replay_outcome(replay_crash('{Q2_CRASH}', {Q2_LEVERAGE}, "
-                  f"entry_hour={Q2_ENTRY})).change: the position was liquidated, so the "
+    solution_text=f"`-replay_outcome(replay_crash('{Q2_CRASH}', {Q2_LEVERAGE}, "
+                  f"entry_hour={Q2_ENTRY})).change`: the position was liquidated, so the "
                   f"account lost its whole isolated margin, {CRASH_MARGIN:,.0f} USDT: the loss "
                   "down to the liquidation price, plus the maintenance margin left there, which "
                   "the exchange's liquidation engine keeps (clearance fee / insurance fund). "
@@ -103,8 +103,8 @@ q3 = NumericExercise(
     hint_text=f"In the explorer: {CRASH_LABELS[Q3_CRASH]}, entry hour {Q3_ENTRY}, "
               f"{Q3_LEVERAGE}x, isolated, top-ups at {100 * Q3_AT:.0f} %. Read 'Margin added "
               "by top-ups', or count the blue diamonds.",
-    solution_text=f"replay_outcome(replay_crash('{Q3_CRASH}', {Q3_LEVERAGE}, "
-                  f"entry_hour={Q3_ENTRY}, top_up_at={Q3_AT})).margin_added: each time the "
+    solution_text=f"`replay_outcome(replay_crash('{Q3_CRASH}', {Q3_LEVERAGE}, "
+                  f"entry_hour={Q3_ENTRY}, top_up_at={Q3_AT})).margin_added`: each time the "
                   f"margin ratio reached {100 * Q3_AT:.0f} %, {CRASH_TOP_UP:,.0f} USDT moved "
                   "from the wallet into the isolated margin.",
     mistakes=[

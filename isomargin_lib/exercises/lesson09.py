@@ -19,7 +19,8 @@ q1 = NumericExercise(
     hint_text=f"Each isolated leg must survive its own worst case: the long a {MOVE} % fall, "
               f"the short a rise of {BETA:g} x {MOVE} % in ETH. Each needs its loss plus its "
               "maintenance margin there (at least its initial margin). Add the legs.",
-    solution_text="margin_to_survive(PAIR, SCENARIOS).isolated, with SCENARIOS the market at "
+    solution_text="`margin_to_survive(ex.PAIR, ex.SCENARIOS).isolated`, with `ex.SCENARIOS` the "
+                  "market at "
                   f"-{MOVE} % and +{MOVE} % and ETH moving {BETA:g} times the market.",
     mistakes=[
         Mistake(sum(_INITIAL.values()), "That is only the initial margin of the two legs: at "
@@ -38,8 +39,8 @@ q2 = NumericExercise(
     unit="USDT",
     hint_text="In cross mode one wallet backs both legs, and with this hedge ratio the legs "
               "almost cancel. What does the exchange ask for, at the least, to open them?",
-    solution_text="margin_to_survive(PAIR, SCENARIOS).cross: the net loss plus the maintenance "
-                  "margins is small, so the initial margin of the two legs decides.",
+    solution_text="`margin_to_survive(ex.PAIR, ex.SCENARIOS).cross`: the net loss plus the "
+                  "maintenance margins is small, so the initial margin of the two legs decides.",
     mistakes=[
         Mistake(NEEDED.isolated, "That is the isolated answer: in cross mode one leg's profit "
                 "pays for the other's loss."),

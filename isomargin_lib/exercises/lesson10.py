@@ -17,8 +17,8 @@ q1 = NumericExercise(
     unit="%",
     hint_text="Leave the explorer at its defaults (GBM, volatility 60 %, aggressive 20x, "
               "top-ups at 50 %) and read 'Liquidated, aggressive'.",
-    solution_text="strategy_outcomes(AGGRESSIVE, 'GBM', 60).summary['liquidation_probability'] "
-                  "times 100.",
+    solution_text="In percent: `100 * strategy_outcomes(AGGRESSIVE, 'GBM', 60)"
+                  ".summary['liquidation_probability']`.",
     mistakes=[
         Mistake(100 * _NO_TOP_UPS["liquidation_probability"],
                 "That is with the top-ups switched off. Set 'Top up' back to 50 %."),
@@ -43,8 +43,8 @@ q2 = NumericExercise(
     hint_text="Switch 'Price paths' to 'BTC 2018-2025', move 'Conservative stop distance' to "
               "10 %, leave the other controls at their defaults, and read 'Median final "
               "equity, conservative'.",
-    solution_text="strategy_outcomes(dataclasses.replace(CONSERVATIVE, stop_percent=10), "
-                  "'BTC 2018-2025').summary['median_final_equity'].",
+    solution_text="`strategy_outcomes(dataclasses.replace(CONSERVATIVE, stop_percent=10), "
+                  "'BTC 2018-2025').summary['median_final_equity']`.",
     mistakes=[
         Mistake(_HISTORY_5["median_final_equity"],
                 "That is the median with the stop at its default 5 %, printed earlier in the "

@@ -21,7 +21,7 @@ m1 = NumericExercise(
     unit="%",
     hint_text=f"Mistake 'over-leveraging', leverage {M1_LEVERAGE}x: read the fall that "
               "liquidates.",
-    solution_text=f"-liquidation_move(long_position({M1_LEVERAGE}), 1_000): the margin is "
+    solution_text=f"`-liquidation_move(long_position({M1_LEVERAGE}), 1_000)`: the margin is "
                   f"{100 / M1_LEVERAGE:g} % of the notional, and the maintenance margin takes "
                   "part of it.",
     mistakes=[Mistake(100 / M1_LEVERAGE, f"1/leverage = {100 / M1_LEVERAGE:g} % is where the "
@@ -38,9 +38,9 @@ m2 = NumericExercise(
     hint_text=f"Mistake 'ignoring volatility', leverage {M2_LEVERAGE}x, volatility "
               f"{100 * M2_VOLATILITY:.0f} %: read the probability of liquidation within 30 "
               "days.",
-    solution_text=f"liquidation_probability(long_position({M2_LEVERAGE}), 1_000, "
-                  f"volatility={M2_VOLATILITY:g}, horizon_days=30, tiers=BINANCE_BTCUSDT), "
-                  "times 100.",
+    solution_text=f"In percent: `100 * liquidation_probability(long_position({M2_LEVERAGE}), "
+                  f"1_000, volatility={M2_VOLATILITY:g}, horizon_days=30, "
+                  "tiers=BINANCE_BTCUSDT)`.",
     mistakes=[Mistake(100 * liquidation_probability(_M2, MARGIN, volatility=0.3,
                                                     horizon_days=30.0, tiers=BINANCE_BTCUSDT),
                       f"That is the calm market the trader assumed (30 % a year), not "
@@ -83,7 +83,7 @@ m4 = NumericExercise(
     unit="%",
     hint_text=f"Mistake 'wrong margin mode', leverage {M4_LEVERAGE}x: read the fall that "
               "liquidates in cross.",
-    solution_text=f"-liquidation_move(long_position({M4_LEVERAGE}), 10_000): the whole wallet "
+    solution_text=f"`-liquidation_move(long_position({M4_LEVERAGE}), 10_000)`: the whole wallet "
                   "backs the trade, so it survives much longer, and then takes the whole "
                   "wallet.",
     mistakes=[Mistake(-liquidation_move(_M4, MARGIN), "That is the isolated liquidation: the "
@@ -100,7 +100,7 @@ quiz1 = NumericExercise(
     answer=initial_margin(_Q1, 10),
     unit="USDT",
     hint_text="Lesson 01: margin = notional / leverage.",
-    solution_text="initial_margin(Position('long', 60_000, 0.5), 10).",
+    solution_text="`initial_margin(Position('long', 60_000, 0.5), 10)`.",
     mistakes=[Mistake(_Q1.notional(), "That is the notional. Divide by the leverage."),
               Mistake(_Q1.notional() * 10, "Multiply the quantity by the price, then divide "
                                            "by the leverage.")],
@@ -112,8 +112,8 @@ quiz2 = NumericExercise(
     answer=liquidation_price(_Q2, _Q2_MARGIN, tiers=BINANCE_BTCUSDT),
     unit="USDT",
     hint_text="Lesson 02: equity = maintenance margin, with Binance's first BTCUSDT bracket.",
-    solution_text=f"liquidation_price(Position('long', 60_000, 0.1), {_Q2_MARGIN:g}, "
-                  "tiers=BINANCE_BTCUSDT).",
+    solution_text=f"`liquidation_price(Position('long', 60_000, 0.1), {_Q2_MARGIN:g}, "
+                  "tiers=BINANCE_BTCUSDT)`.",
     mistakes=[Mistake(bankruptcy_price(_Q2, _Q2_MARGIN),
                       "That is the bankruptcy price. Liquidation comes earlier, when equity "
                       "falls to the maintenance margin.")],
@@ -126,8 +126,8 @@ quiz3 = NumericExercise(
     unit="USDT",
     hint_text="Lesson 05: find the bracket of a 100,000 USDT notional, then notional x MMR - "
               "maintenance amount.",
-    solution_text="maintenance_margin(Position('long', 50_000, 2), 50_000, "
-                  "tiers=BINANCE_BTCUSDT).",
+    solution_text="`maintenance_margin(Position('long', 50_000, 2), 50_000, "
+                  "tiers=BINANCE_BTCUSDT)`.",
     mistakes=[Mistake(_Q3.notional() * _TIER1.mmr, "That uses the first bracket's rate; a "
                                                     "100,000 USDT notional is in the second."),
               Mistake(_Q3.notional() * BINANCE_BTCUSDT.tier_for(_Q3.notional()).mmr,
@@ -140,8 +140,9 @@ quiz4 = NumericExercise(
     answer=_SIZE.quantity,
     unit="BTC",
     hint_text="Lesson 06: quantity = capital x risk fraction / stop distance.",
-    solution_text="position_size(10_000, 0.01, 60_000, 57_000, side='long', leverage=5)"
-                  ".quantity: 100 USDT at risk over a 3,000 USDT stop distance.",
+    solution_text="`position_size(10_000, 0.01, 60_000, 57_000, side='long', leverage=5, "
+                  "tiers=BINANCE_BTCUSDT).quantity`: 100 USDT at risk over a 3,000 USDT stop "
+                  "distance.",
     mistakes=[Mistake(10_000 * 5 / 60_000, "That uses the whole capital at 5x. The size comes "
                                             "from the amount at risk and the stop distance; "
                                             "leverage only sets the margin."),

@@ -18,8 +18,8 @@ q1 = NumericExercise(
     solution_text=f"WB = {_inverse_margin:g} BTC, Q/EP = {_USD / _ENTRY:g} BTC: LP = Q (MMR + 1) "
                   f"/ (WB + Q/EP) = {_USD * (1 + _MMR):,.0f} / "
                   f"{_inverse_margin + _USD / _ENTRY:g}. "
-                  f"In code: liquidation_price(Position('long', {_ENTRY:_}, {_USD:_}, "
-                  f"contract='inverse'), {_inverse_margin:g}, mmr={_MMR:g}).",
+                  f"In code: `liquidation_price(Position('long', {_ENTRY:_}, {_USD:_}, "
+                  f"contract='inverse'), {_inverse_margin:g}, mmr={_MMR:g})`.",
     mistakes=[Mistake(liquidation_price(_linear, _linear_margin, mmr=_MMR),
                       "That is the linear (USDT-margined) twin's liquidation price. With BTC "
                       "as margin, the margin itself loses value as the price falls."),
