@@ -30,8 +30,10 @@ import pytest
 
 from isomargin_lib.exercises import ChoiceExercise, Mistake, NumericExercise, code_snippets
 
-LESSONS = sorted((Path(__file__).resolve().parent.parent / "lessons").glob("*.ipynb"))
 EX_IMPORT = re.compile(r"from isomargin_lib\.exercises import (\w+) as ex\b")
+# Every lesson with exercises (the cheat sheet has none, so nothing to run there).
+LESSONS = [path for path in sorted((Path(__file__).resolve().parent.parent / "lessons")
+                                   .glob("*.ipynb")) if EX_IMPORT.search(path.read_text())]
 CHECK = re.compile(r"\bex\.(\w+)\.check\(")
 # Code-like text outside backticks: a name directly followed by "(" (not a plural "(s)"), a
 # keyword argument (``name=value``, no spaces) or an ``ex.`` name.

@@ -80,7 +80,7 @@ q4 = NumericExercise(
               "pays and which receives?",
     solution_text="Notional at the mark = 0.2 x 65,000 = 13,000 USDT; x 0.02 % = 2.60 USDT. The "
                   "rate is positive, so longs pay and the short receives +2.60. In code: "
-                  "funding_payment(Position('short', 60_000, 0.2), 65_000, 0.0002).",
+                  "`funding_payment(Position('short', 60_000, 0.2), 65_000, 0.0002)`.",
     mistakes=[
         Mistake(-funding_payment(_FUNDED, _MARK, _RATE),
                 "Right amount, wrong direction: with a positive rate longs pay shorts, so the "

@@ -132,10 +132,10 @@ q4 = NumericExercise(
     solution_text=f"At risk: {FEE_CAPITAL:,} x {FEE_RISK:g} = {_AT_RISK:g} USDT. Per BTC: "
                   f"{_DISTANCE:,.0f} + 0.0005 x ({ENTRY:,} + {FEE_STOP:,}) = "
                   f"{_DISTANCE + 0.0005 * (ENTRY + FEE_STOP):,.1f} USDT. Size = {_AT_RISK:g} / "
-                  f"{_DISTANCE + 0.0005 * (ENTRY + FEE_STOP):,.1f}. In code: position_size("
+                  f"{_DISTANCE + 0.0005 * (ENTRY + FEE_STOP):,.1f}. In code: `position_size("
                   f"{FEE_CAPITAL:_}, {FEE_RISK:g}, {ENTRY:_}, {FEE_STOP:_}, side='short', "
                   "leverage=5, tiers=BINANCE_BTCUSDT, "
-                  "taker_fee_rate=BINANCE_USDM_TAKER_RATE).quantity",
+                  "taker_fee_rate=BINANCE_USDM_TAKER_RATE).quantity`",
     mistakes=[
         Mistake(_AT_RISK / _DISTANCE, "That is the size without fees: the two taker fees "
                                       "(open and close) make the real loss bigger, so the "
