@@ -68,3 +68,46 @@ def test_lesson05b_exercises():
     # the published A / (1 - taker): Bybit's move is the larger, by 1 / (1 - 0.00055)
     assert abs((without - with_extra) / (binance[1] - binance[0]) - 1 / (1 - 0.00055)) < 1e-9
     assert "ex.q1.hint()" in ex.q1.check(1).message
+
+
+def _run_printed(code: str, namespace: dict):
+    """Run ``code`` as a learner types it into a cell: statements, then the last expression's
+    value (what the cell would display)."""
+    import ast
+
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    exec(compile(tree, "<solution>", "exec"), namespace)
+    return eval(compile(ast.Expression(last.value), "<solution>", "eval"), namespace)
+
+
+def _import_cell_namespace(lesson: str) -> dict:
+    """The lesson's namespace after its import cell (the first code cell), run as stored."""
+    import contextlib
+    import io
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parents[1] / "lessons" / lesson).read_text())["cells"]
+    first = next(c for c in cells if c["cell_type"] == "code")
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec("".join(first["source"]), namespace)
+    return namespace
+
+
+def test_lesson07_and_a2_printed_code_runs_in_the_lesson():
+    """Every "In code:" line of lesson 07's and appendix A2's solutions runs as printed after
+    the lesson's import cell and gives the answer."""
+    from isomargin_lib.exercises import lesson07, lessonA2
+
+    for lesson, questions in (("07_volatility_and_liquidation_risk.ipynb",
+                               (lesson07.q1, lesson07.q2)),
+                              ("A2_volatility_models.ipynb", (lessonA2.q1,))):
+        namespace = _import_cell_namespace(lesson)
+        for q in questions:
+            code = q.solution().message.split("In code: ")[1].split(" Answer:")[0]
+            assert abs(_run_printed(code, namespace) - q.answer) < 1e-9, (lesson, q.label)
+    for q in (lesson07.q1, lesson07.q2, lesson07.q3, lesson07.q4, lessonA2.q1, lessonA2.q2,
+              lessonA2.q3):
+        assert "In code" not in q.hint().message  # hints point to the method, no code to run
