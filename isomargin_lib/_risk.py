@@ -239,7 +239,7 @@ def liquidation_probability(position, margin, *, volatility, horizon_days, drift
     no top-ups); the hitting probability is ``barrier_hit_probability`` (reflection principle,
     Shreve II §7.2). Real prices have fatter tails than GBM. At the same volatility that
     multiplies the small probability of a far-away liquidation, but changes a likely, nearby
-    one little and can even lower it (lesson 07 compares both with ``student_t_paths``): this
+    one little and can even lower it (appendix A2 compares both with ``student_t_paths``): this
     is not a lower bound.
     """
     start, barrier = _liquidation_barrier(

@@ -152,40 +152,94 @@ def test_many_positions_bad_input():
                                      steps=2, paths=10)
 
 
-def test_q1_probability_at_15x_and_50_percent():
-    exact = lesson07.q1.answer
+def test_fan_is_labelled_an_illustration(explorer):
+    titles = [a.text for a in explorer.figure.layout.annotations]
+    assert any("illustration" in t and "not an estimate" in t for t in titles)
+    assert "σ·√T" in explorer.readout.value
+
+
+def test_diamonds_at_40_percent_sit_below_the_curve(explorer):
+    """What lessons 07 and A2 say of the stored seed: at 40 %, 7 days, the 10x and 20x
+    estimates both sit about two standard errors below the closed form; at 60 % every
+    estimate is within two standard errors (or 0.01 points)."""
+    set_controls(explorer, leverage=10, volatility=40, horizon=7)
+    data = explorer.figure.data
+    curve = {lev: data[0].y[lev - 1] for lev in MC_LEVERAGES}
+    for lev, y, se in zip(MC_LEVERAGES, data[1].y, data[1].error_y.array, strict=True):
+        if lev in (10, 20):
+            assert 1.5 * se < curve[lev] - y < 2.5 * se
+    set_controls(explorer, volatility=60)
+    for lev, y, se in zip(MC_LEVERAGES, data[1].y, data[1].error_y.array, strict=True):
+        assert abs(y - data[0].y[lev - 1]) <= 2 * se + 0.01  # 3x: 0.0002 % against 0
+
+
+def test_q1_typical_daily_move():
+    """80 % a year over one day: 0.8 * sqrt(1/365) = 4.187 %."""
+    from exercise_checks import assert_numeric_feedback
+
+    assert_allclose(lesson07.q1.answer, 80 / math.sqrt(365))
+    assert_numeric_feedback(lesson07.q1)
+    assert lesson07.q1.check("4.19 %").correct and lesson07.q1.check(4.2).correct
+    assert "square root of 365" in lesson07.q1.check(80 / 365).message
+    assert "252" in lesson07.q1.check(80 / math.sqrt(252)).message
+
+
+def test_q2_probability_at_15x_and_50_percent():
+    exact = lesson07.q2.answer
     position = Position("long", 60_000, 0.25)
     assert_allclose(exact, 100 * liquidation_probability(
         position, 1_000, volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT))
     # not the worked example printed in the lesson (20x, 60 %)
     assert not math.isclose(exact, lesson07.probability(20), rel_tol=0.05)
-    assert lesson07.q1.check(round(exact, 1)).correct
-    assert lesson07.q1.check(exact * 0.99).correct           # a Monte Carlo answer
-    assert lesson07.q1.check(exact / 100).verdict == "wrong"  # a fraction
-    ends = lesson07.q1.check(lesson07._ENDS_BELOW)
+    assert lesson07.q2.check(round(exact, 1)).correct
+    assert lesson07.q2.check(exact * 0.99).correct           # a Monte Carlo answer
+    assert lesson07.q2.check(exact / 100).verdict == "wrong"  # a fraction
+    ends = lesson07.q2.check(lesson07._ENDS_BELOW)
     assert ends.verdict == "wrong" and "ENDS" in ends.message
-    assert "bankruptcy" in lesson07.q1.check(lesson07._BANKRUPT).message
-    assert lesson07.q1.check(None).verdict == "info"
+    assert "bankruptcy" in lesson07.q2.check(lesson07._BANKRUPT).message
+    assert lesson07.q2.check(None).verdict == "info"
     assert math.isclose(lesson07._ENDS_BELOW * 2, exact, rel_tol=0.05)
 
 
-def test_q1_raw_hourly_monte_carlo_is_not_blamed_on_the_bankruptcy_price():
+def test_q2_raw_hourly_monte_carlo_is_not_blamed_on_the_bankruptcy_price():
     """An hourly simulation without the continuity correction lands near the bankruptcy-price
     answer: the feedback names both causes, not only the bankruptcy price."""
     position = Position("long", 60_000, 0.25)
     raw = liquidation_probability_mc(position, 1_000, volatility=0.5, horizon_days=7,
                                      steps=7 * 24, paths=20_000, seed=1, tiers=BINANCE_BTCUSDT)
     assert_allclose(100 * raw.probability, lesson07._HOURLY, atol=3 * 100 * raw.standard_error)
-    feedback = lesson07.q1.check(round(100 * raw.probability, 1))
+    feedback = lesson07.q2.check(round(100 * raw.probability, 1))
     assert feedback.verdict == "wrong" and "every hour" in feedback.message
     assert "bankruptcy" in feedback.message
 
 
-def test_q2_and_q3_choices():
-    assert lesson07.q2.check("b").correct and lesson07.q3.check("a").correct
+def test_q3_and_q4_choices():
+    assert lesson07.q3.check("b").correct and lesson07.q4.check("a").correct
     for wrong in "acd":
-        assert lesson07.q2.check(wrong).verdict == "wrong"
-    for wrong in "bcd":
         assert lesson07.q3.check(wrong).verdict == "wrong"
-    assert lesson07.q2.check(None).verdict == "info"
+    for wrong in "bcd":
+        assert lesson07.q4.check(wrong).verdict == "wrong"
+    assert lesson07.q3.check(None).verdict == "info"
     assert lesson07.probability(20) > 2 * lesson07.probability(10)
+
+
+def test_appendix_a2_exercises():
+    """q1: Phi((b - m)/s) for the 15x long, b = ln(LP/60,000), s = 0.5 sqrt(7/365),
+    m = -s^2/2, about half the touch probability (reflection principle); q2, q3: choices."""
+    from statistics import NormalDist
+
+    from isomargin_lib.exercises import lessonA2
+
+    from exercise_checks import assert_numeric_feedback
+
+    lp = liquidation_price(Position("long", 60_000, 0.25), 1_000, tiers=BINANCE_BTCUSDT)
+    s = 0.5 * math.sqrt(7 / 365)
+    expected = 100 * NormalDist().cdf((math.log(lp / 60_000) + s**2 / 2) / s)
+    assert_allclose(lessonA2.q1.answer, expected)
+    assert_numeric_feedback(lessonA2.q1)
+    assert "TOUCHING" in lessonA2.q1.check(lesson07.q2.answer).message
+    assert 0.45 < lessonA2.q1.answer / lesson07.q2.answer < 0.55
+    assert lessonA2.q2.check("b").correct and lessonA2.q3.check("b").correct
+    for wrong in "acd":
+        assert lessonA2.q2.check(wrong).verdict == "wrong"
+        assert lessonA2.q3.check(wrong).verdict == "wrong"

@@ -1,11 +1,13 @@
-"""Lesson 07 exercises: the probability of liquidation within a week at 15x; why doubling the
-leverage more than doubles it; what to do when volatility doubles."""
+"""Lesson 07 exercises: the typical daily move at 80 % volatility; the probability of
+liquidation within a week at 15x; why doubling the leverage more than doubles it; what to do
+when volatility doubles. Every code line a solution prints runs in the lesson after its import
+cell (tests/test_exercises.py runs them)."""
 
 import math
 
 from .._contracts import Position
 from .._margin import bankruptcy_price, initial_margin, liquidation_price
-from .._paths import log_step_moments
+from .._paths import DAYS_PER_YEAR, log_step_moments
 from .._risk import BGK_BETA, _normal_cdf, barrier_hit_probability, liquidation_probability
 from .._tiers import BINANCE_BTCUSDT
 from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
@@ -23,7 +25,38 @@ def probability(leverage, volatility=VOLATILITY, horizon=HORIZON, quantity=0.25)
                                          horizon_days=horizon, tiers=BINANCE_BTCUSDT)
 
 
-# q1: an isolated long of 0.25 BTC at 60,000 USDT, 15x, 50 % volatility, 7 days (the lesson's
+# q1: the typical daily move at 80 % a year (the lesson's example uses 60 %).
+Q1_ANNUAL = 0.8
+q1 = NumericExercise(
+    answer=100 * Q1_ANNUAL / math.sqrt(DAYS_PER_YEAR),
+    unit="%",
+    rtol=0.005,
+    close_rtol=0.03,
+    hint_text="A year has 365 trading days in crypto. The typical move grows like the square "
+              "root of time, so to go from a year to one day, divide the annual volatility by "
+              "the square root of 365 (not by 365).",
+    solution_text="Divide the annual volatility by the square root of 365, about 19.1: "
+                  "80 % / 19.1 = 4.19 %. In code: `100 * 0.8 / np.sqrt(365)`",
+    mistakes=[
+        Mistake(100 * Q1_ANNUAL / DAYS_PER_YEAR,
+                "You divided by 365. Daily moves partly cancel out (an up day, then a down "
+                "day), so they add up more slowly than the days: divide by the square root "
+                "of 365 instead."),
+        Mistake(100 * Q1_ANNUAL / math.sqrt(252),
+                "252 is the number of trading days of a stock exchange. Crypto trades every "
+                "day of the year: use 365."),
+        Mistake(100 * Q1_ANNUAL * math.sqrt(7 / DAYS_PER_YEAR),
+                "That is the typical move over a week (7 days). The question asks for one "
+                "day."),
+        Mistake(100 * Q1_ANNUAL / 12,
+                "You divided by 12, as if volatility were spread evenly over the months. It "
+                "grows like the square root of time: divide by the square root of 365 for "
+                "one day."),
+    ],
+)
+
+
+# q2: an isolated long of 0.25 BTC at 60,000 USDT, 15x, 50 % volatility, 7 days (the lesson's
 # worked example uses 20x and 60 %, so its printed numbers do not give the answer away).
 Q1_LEVERAGE, Q1_VOLATILITY = 15, 0.5
 _LONG = Position("long", ENTRY, 0.25)
@@ -40,30 +73,32 @@ _HOURLY = 100 * barrier_hit_probability(
     volatility=Q1_VOLATILITY, horizon_days=HORIZON)
 _A_LITTLE_LOW = (
     "A little low. If you simulated with a check every hour, the simulation misses the "
-    "touches between two checks: switch on its continuity correction (the "
-    "continuity_correction argument of liquidation_probability_mc), or use the explorer's "
-    "curve or the closed form. If you used the bankruptcy price as the barrier: the exchange "
-    "liquidates earlier, at the liquidation price, where the maintenance margin is still left.")
+    "touches between two checks: switch on its continuity correction (lesson A2), or use "
+    "the explorer's curve or the closed form. If you used the bankruptcy price as the barrier: "
+    "the exchange liquidates earlier, at the liquidation price, where the maintenance margin "
+    "is still left.")
 
-q1 = NumericExercise(
+q2 = NumericExercise(
     answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
     unit="%",
     rtol=0.02,
     close_rtol=0.08,
-    hint_text="Build the position and its margin at 15x, then ask the library: "
-              "`liquidation_probability(position, margin, volatility=0.5, horizon_days=7, "
-              "tiers=BINANCE_BTCUSDT)`. Or read the curve in the explorer at 15x, 50 %, 7 days "
-              "(in this bracket the probability depends on the leverage, not on the size).",
-    solution_text="`position = Position('long', 60_000, 0.25); margin = initial_margin(position, "
-                  "15, tiers=BINANCE_BTCUSDT); 100 * liquidation_probability(position, margin, "
-                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT)`. A continuity-"
-                  "corrected Monte Carlo estimate within a standard error or two is fine too.",
+    hint_text="Set the explorer below to 15x, 50 % and 7 days and read the probability in its "
+              "readout. Or do what the worked example does, at 15x instead of 20x: build the "
+              "position, its margin at 15x, and ask the library's liquidation probability (the "
+              "volatility as a fraction, 0.5).",
+    solution_text="The position is 0.25 BTC at 60,000 USDT; at 15x its margin is 1,000 USDT. "
+                  "A simulation (lesson A2) within a standard error or two is fine too. In "
+                  "code: `position = Position('long', 60_000, 0.25); 100 * "
+                  "liquidation_probability(position, initial_margin(position, 15, "
+                  "tiers=BINANCE_BTCUSDT), volatility=0.5, horizon_days=7, "
+                  "tiers=BINANCE_BTCUSDT)`",
     mistakes=[
         Mistake(_ENDS_BELOW,
                 "That is the probability that the price ENDS the week below the liquidation "
                 "price. But the position is liquidated the first time the price touches it, "
                 "even if the price comes back later: the touch probability is about twice as "
-                "large (reflection principle)."),
+                "large (lesson A2 shows why: the reflection principle)."),
         Mistake(_BANKRUPT, _A_LITTLE_LOW),
         Mistake(_HOURLY, _A_LITTLE_LOW),
     ],
@@ -71,7 +106,7 @@ q1 = NumericExercise(
 
 _P5, _P10, _P20 = probability(5), probability(10), probability(20)
 
-q2 = ChoiceExercise(
+q3 = ChoiceExercise(
     options={
         "a": "The exchange charges a higher maintenance margin rate at 20x, so the liquidation "
              "price sits much closer",
@@ -95,8 +130,8 @@ q2 = ChoiceExercise(
         "d": f"Compute it: {_P10:.1f} % at 10x but {_P20:.1f} % at 20x, and {_P5:.1f} % at 5x. "
              "The probability is not proportional to the leverage.",
     },
-    hint_text="Set the explorer to 60 % and 7 days, then read the closed-form probability at "
-              "5x, 10x and 20x.",
+    hint_text="Set the explorer to 60 % and 7 days, then read the probability at 5x, 10x and "
+              "20x, and how many typical moves away the liquidation price is each time.",
 )
 
 _P10_LOW = probability(10, volatility=0.4)
@@ -104,7 +139,7 @@ _P5_HIGH = probability(5, volatility=0.8)
 _P10_HIGH_SHORT = probability(10, volatility=0.8, horizon=HORIZON / 2)
 _P10_HIGH = probability(10, volatility=0.8)
 
-q3 = ChoiceExercise(
+q4 = ChoiceExercise(
     options={
         "a": "Halve the leverage: the distance to liquidation doubles, in step with the "
              "typical move",
@@ -129,8 +164,9 @@ q3 = ChoiceExercise(
         "d": "Doubling the leverage halves the distance to liquidation just when the typical "
              "move has doubled: the chance of liquidation jumps.",
     },
-    hint_text="The typical move over the horizon is volatility x √(days / 365); the distance "
-              "to liquidation is about 1/leverage. Which change keeps their ratio?",
+    hint_text="The typical move over the horizon is σ·√T (T in years: days / 365); the fall "
+              "to liquidation is about 1 / leverage. Which change keeps the fall, counted in "
+              "typical moves, the same?",
 )
 
 label_questions(globals())

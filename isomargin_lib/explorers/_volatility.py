@@ -77,7 +77,8 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
         Controls ``leverage`` (x), ``volatility`` (annual, %) and ``horizon`` (days). Left
         panel: 0 the closed-form probability against leverage, 1 Monte Carlo estimates at
         ``MC_LEVERAGES`` (error bars: one standard error), 2 the current leverage. Right panel:
-        3 every sample path (one trace, paths separated by gaps), 4 the liquidated paths up to
+        3 every sample path (an illustration of what random prices look like, not an estimate:
+        one trace, paths separated by gaps), 4 the liquidated paths up to
         the liquidation, drawn over them, 5 the moments of liquidation, 6 the liquidation
         price, 7 a note when it lies below the chart. The right panel's axes change only with
         volatility and horizon; a leverage move sends trace data only.
@@ -125,11 +126,13 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
     fig = plots.figure(x_title="Leverage (x)", y_title="Probability of liquidation (%)",
                        rows=1, cols=2, horizontal_spacing=0.1, height=plots.HEIGHT + 60,
                        subplot_titles=("Probability of liquidation within the horizon",
-                                       f"{sample_paths} simulated BTC prices (GBM)"))
-    fig.add_trace(plots.line("closed form (GBM)", "isolated", dash="solid", x=grid,
+                                       f"An illustration: {sample_paths} random prices "
+                                       "(not an estimate)"))
+    fig.add_trace(plots.line("model (formula)", "isolated", dash="solid", x=grid,
                              y=grid * 0.0,
                              hovertemplate="%{x}x: %{y:.2f} %<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Scatter(name=f"Monte Carlo, {paths:,} paths (± 1 s.e.)", mode="markers",
+    fig.add_trace(go.Scatter(name=f"simulation, {paths:,} paths (± 1 standard error)",
+                             mode="markers",
                              x=list(MC_LEVERAGES), y=[0.0] * len(MC_LEVERAGES),
                              marker={"color": plots.COLORS["cross"], "size": 8,
                                      "symbol": "diamond"},
@@ -200,7 +203,7 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
                 "position.", "ok"
         else:
             share = (f"{leverage}x long, {volatility:g} % volatility: liquidated within "
-                     f"{horizon:g} days in {100 * probability:.1f} % of cases (GBM)")
+                     f"{horizon:g} days in {100 * probability:.1f} % of cases (simple model)")
             if probability >= 0.5:
                 status = f"MORE LIKELY THAN NOT: {share}. Real prices have fatter tails."
                 kind = "danger"
@@ -225,14 +228,14 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
             readings=[
                 Reading("liquidation_price", "Liquidation price (USDT)", barrier),
                 Reading("fall_percent", "Fall to liquidation (%)", fall),
-                Reading("sigma_horizon_percent", "Volatility over the horizon, σ√T (%)",
+                Reading("sigma_horizon_percent", "Typical move over the horizon, σ·√T (%)",
                         100 * spread),
-                Reading("probability_percent", "Probability of liquidation, closed form (%)",
+                Reading("probability_percent", "Probability of liquidation, model (%)",
                         100 * probability),
-                Reading("mc_percent", "Monte Carlo estimate (%)", 100 * here.probability),
-                Reading("mc_standard_error_percent", "Monte Carlo standard error (%)",
+                Reading("mc_percent", "Simulation estimate (%)", 100 * here.probability),
+                Reading("mc_standard_error_percent", "Simulation standard error (%)",
                         100 * here.standard_error),
-                Reading("sample_liquidated", "Sample paths liquidated", hits,
+                Reading("sample_liquidated", "Illustration paths liquidated", hits,
                         f"{{:.0f}} of {sample_paths}"),
             ],
             status=status, status_kind=kind,
