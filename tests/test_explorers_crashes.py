@@ -298,3 +298,55 @@ def test_liquidation_price_below_the_chart_is_said(crash):
 @pytest.mark.parametrize("q", [lesson08.q2, lesson08.q3])
 def test_numeric_exercises(q):
     assert_numeric_feedback(q)
+
+
+def test_1x_survives_without_a_numpy_warning(crash):
+    """At 1x a long has no liquidation price: the status is computed without numpy's
+    "All-NaN slice" RuntimeWarning (it used to reach the learner's screen)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        crash.controls["leverage"].value = 1
+    assert crash.numbers["outcome"] == "survived"
+    assert crash.numbers["liquidation_price_at_entry"] is None
+    assert "no positive price liquidates a long" in crash.status
+    assert "below the chart" not in crash.status
+
+
+def test_worst_ratio_is_not_monotone_in_leverage(crash):
+    """Black Thursday, entry hour 0, isolated (lesson 08's explanation): 9x and 8x die in the
+    same candle (2020-03-09 04:00, 28 h) and saw the same worst close, 8,023.42; it is nearer
+    9x's liquidation price (7,929.72) than 8x's (7,805.82): 25.6 % against 12.9 %. 7x survives
+    that candle (low 7,805.02, above its 7,646.51) and lives to the close of 7,722.50 on
+    2020-03-09 14:00, 1 % above its liquidation price: 29.0 %."""
+    seen = {}
+    for leverage in (9, 8, 7):
+        crash.controls["leverage"].value = leverage
+        seen[leverage] = (crash.numbers["worst_margin_ratio_percent"],
+                          crash.numbers["hours_to_liquidation"],
+                          crash.numbers["liquidation_price_at_entry"])
+    assert_allclose([seen[k][0] for k in (9, 8, 7)], [25.6, 12.9, 29.0], atol=0.05)
+    assert seen[9][1] == seen[8][1] == 28 and seen[7][1] == 39
+    assert_allclose([seen[k][2] for k in (9, 8, 7)], [7_929.72, 7_805.82, 7_646.51], atol=0.005)
+    c = load_btc_crash("covid_2020")
+    assert c.close[26] == 8_023.42 and c.low[28] == 7_805.02 and c.close[38] == 7_722.50
+    assert c.close[:28].min() == 8_023.42  # the worst close 8x and 9x lived through
+
+
+def test_may_2021_hour_108_dies_inside_its_entry_hour(crash):
+    """Lesson 08, question 3: hour 108 is the candle of 2021-05-19 12:00, which opens at
+    38,700 and falls to 32,488.89 inside the hour (-16 %); the wick to 30,000 comes in the next
+    candle. 10x isolated (LP 34,969.88) dies in its entry hour; with top-ups at 50 %, three fire
+    in that hour and three in the next, and the position survives."""
+    for control, value in (("crash", "may_2021"), ("entry_hour", 108)):
+        crash.controls[control].value = value
+    c = load_btc_crash("may_2021")
+    assert str(c.time[108])[:16] == "2021-05-19T12:00" and c.open[108] == 38_700
+    assert c.low[108] == 32_488.89 and c.low[109] == 30_000
+    assert crash.numbers["hours_to_liquidation"] == 0
+    assert_allclose(crash.numbers["liquidation_price_at_entry"], 34_969.88, atol=0.005)
+    crash.controls["top_up"].value = 50
+    added = replay_crash("may_2021", 10, entry_hour=108, top_up_at=0.5).events_of("margin_added")
+    assert [e.index for e in added] == [0, 0, 0, 1, 1, 1]
+    assert crash.numbers["outcome"] == "survived" and crash.numbers["margin_added"] == 1_500

@@ -247,3 +247,21 @@ def test_lesson04_answers():
     assert lesson03.q2.answer == "b"
     assert lesson04.q1.answer == "a"
     assert lesson04.NEEDED.cross < lesson04.NEEDED.isolated
+
+
+def test_wallet_moves_only_the_cross_liquidation_price(cross):
+    """Lesson 03's answer to question 4: LP = (WB - Q*EP) / (Q*MMR - Q) for the 0.1 BTC long
+    (first bracket, 0.4 %): 3,000 -> 30,120.48, 3,100 -> 29,116.47 (about 10.04 USDT of price per
+    USDT of wallet); from 6,000 (= 0.1 * 60,000) no positive price liquidates it. The isolated
+    twin's liquidation price stays at 54,216.87."""
+    iso_before = cross.numbers["isolated_liquidation_price"]
+    assert_allclose(cross.numbers["cross_liquidation_price"], (6_000 - 3_000) / 0.0996,
+                    atol=0.005)
+    cross.controls["wallet"].value = 3_100
+    assert_allclose(cross.numbers["cross_liquidation_price"], (6_000 - 3_100) / 0.0996)
+    assert_allclose(cross.numbers["cross_liquidation_price"], 29_116.47, atol=0.005)
+    assert cross.numbers["isolated_liquidation_price"] == iso_before
+    assert_allclose(iso_before, 54_216.87, atol=0.005)
+    cross.controls["wallet"].value = 6_000
+    assert cross.numbers["cross_liquidation_price"] is None
+    assert cross.texts["cross_liquidation_price"] == "none"

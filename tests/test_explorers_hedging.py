@@ -120,3 +120,19 @@ def test_q3_choice():
     for letter in "acd":
         assert not q.check(letter).correct
     assert q.check(2).verdict == "info"
+
+
+def test_hedge_ratio_slider_reaches_the_beta_neutral_077(hedge):
+    """Question 3 (beta 1.3): the slider steps 0.01, so the learner can set 0.77 ~ 1/1.3. The
+    cross account is wallet + 6,000*m*(1 - ratio*beta) along the move m: spread over +-50 %
+    (a range of 1.0 in m) 6,000 * |1 - ratio*1.3| USDT: 6 at 0.77, 150 at 0.75, 240 at 0.80."""
+    assert hedge.controls["hedge_ratio"].step == pytest.approx(0.01)
+    spread = {}
+    for ratio in (0.75, 0.76, 0.77, 0.78, 0.80):
+        _set(hedge, beta=1.3, hedge_ratio=ratio)
+        assert hedge.values()["hedge_ratio"] == ratio
+        y = hedge.figure.data[3].y
+        spread[ratio] = max(y) - min(y)
+    assert_allclose(spread[0.77], 6_000 * abs(1 - 0.77 * 1.3), rtol=1e-9)
+    assert_allclose([spread[0.75], spread[0.80]], [150.0, 240.0], rtol=1e-9)
+    assert min(spread, key=spread.get) == 0.77

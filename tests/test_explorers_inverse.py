@@ -49,7 +49,7 @@ def test_price_move_liquidates_and_says_so(explorer):
     explorer.controls["price_move"].value = -60
     assert explorer.numbers["inverse_equity_usd"] == 0.0
     assert_allclose(explorer.numbers["linear_equity_usd"], 6_000 * 0.4)
-    assert "Liquidated" in explorer.status and "inverse" in explorer.status
+    assert explorer.status.startswith("The inverse twin is liquidated at this price")
     assert list(explorer.figure.data[5].x) == [pytest.approx(24_000)]
 
 
@@ -72,3 +72,24 @@ def test_exercises():
     assert lessonA1.q3.check("b").correct
     assert not lessonA1.q3.check("a").correct
     assert lessonA1.q3.check(2).verdict == "info"
+
+
+def test_status_names_the_liquidated_twin_in_words(explorer):
+    """The status says which twin is liquidated in a sentence ("The inverse twin is liquidated
+    at this price"), not "Liquidated at this price: linear". 1x long at -60 %: only the inverse
+    twin (LP 30,150); 10x long at -10 %: both (linear 54,271.36, inverse 54,818.18)."""
+    explorer.controls["price_move"].value = -60
+    assert explorer.status.startswith("The inverse twin is liquidated at this price")
+    assert "The linear twin is still open." in explorer.status
+    assert "at this price: linear" not in explorer.status
+    explorer.controls["leverage"].value = 10
+    explorer.controls["price_move"].value = -10
+    assert_allclose([explorer.numbers["linear_liquidation_price"],
+                     explorer.numbers["inverse_liquidation_price"]], [54_271.36, 54_818.18],
+                    atol=0.005)
+    assert explorer.status.startswith("Both twins are liquidated at this price")
+    assert explorer.numbers["linear_equity_usd"] == explorer.numbers["inverse_equity_usd"] == 0
+    explorer.controls["side"].value = "short"
+    explorer.controls["price_move"].value = 10   # linear short LP 65,671.64 < 66,000 < 66,333.33
+    assert explorer.status.startswith("The linear twin is liquidated at this price")
+    assert "The inverse twin is still open." in explorer.status

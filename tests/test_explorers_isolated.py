@@ -1,6 +1,5 @@
 """Lesson 02: the isolated liquidation explorer and its exercises, driven as a learner would."""
 
-import math
 
 import pytest
 from numpy.testing import assert_allclose
@@ -64,11 +63,16 @@ def test_controls_move_figure_and_readout(explorer, side, leverage, move):
     equity = MARGIN + position.pnl(price)
     assert_allclose(explorer.numbers["liquidation_price"], liq)
     assert_allclose(explorer.numbers["bankruptcy_price"], bank)
-    assert_allclose(explorer.numbers["equity"], equity)
     assert_allclose(explorer.numbers["maintenance_margin"],
                     maintenance_margin(position, price, tiers=BINANCE_BTCUSDT))
-    assert_allclose(explorer.numbers["margin_ratio_percent"],
-                    100 * margin_ratio(position, MARGIN, price, tiers=BINANCE_BTCUSDT))
+    if explorer.status.startswith("Open"):
+        assert_allclose(explorer.numbers["equity"], equity)
+        assert_allclose(explorer.numbers["margin_ratio_percent"],
+                        100 * margin_ratio(position, MARGIN, price, tiers=BINANCE_BTCUSDT))
+    else:  # the course's convention after a liquidation: equity 0, ratio "liquidated"
+        assert explorer.numbers["equity"] == 0
+        assert explorer.numbers["margin_ratio_percent"] is None
+        assert explorer.texts["margin_ratio_percent"] == "liquidated"
     if explorer.status.startswith("Open"):
         # Positive in the adverse direction: down for a long, up for a short.
         adverse = (price - liq) if side == "long" else (liq - price)
@@ -124,12 +128,36 @@ def test_the_fine_price_step_stops_between_liquidation_and_bankruptcy(explorer):
     assert explorer.numbers["maintenance_margin"] < explorer.numbers["equity"] < 50
     explorer.controls["price_move"].value = -9.7
     assert explorer.status.startswith("LIQUIDATED")
-    assert explorer.numbers["equity"] > 0
     position = position_for("long", 10)
     liq = liquidation_price(position, MARGIN, tiers=BINANCE_BTCUSDT)
     left = maintenance_margin(position, liq, tiers=BINANCE_BTCUSDT)
     assert f"({left:,.2f} USDT left, not zero)" in explorer.status
     assert_allclose(MARGIN + position.pnl(liq), left)
+    # The equity line still shows margin + PnL above zero here (54,180 > BP 54,000), but the
+    # position is closed: the readout and the marker follow lesson 03's convention.
+    assert MARGIN + position.pnl(ENTRY * 0.903) > 0
+    assert explorer.numbers["equity"] == 0
+    assert list(explorer.figure.data[6].y) == [0.0]
+    assert explorer.texts["margin_ratio_percent"] == "liquidated"
+    assert "Equity now: 0." in explorer.status
+
+
+def test_after_liquidation_equity_and_ratio_agree_with_lesson_03():
+    """The same isolated long in both explorers: 0.1 BTC at 60,000 at 10x, 600 USDT of margin
+    (lesson 02's explorer with margin=600, lesson 03's isolated twin). Past its liquidation
+    price (54,216.87, -9.64 %) both show equity 0; lesson 02 shows the ratio "liquidated"."""
+    iso = explorers.isolated_liquidation(entry_price=ENTRY, margin=600)
+    cross = explorers.cross_vs_isolated(entry_price=ENTRY, quantity=0.1)
+    iso.controls["price_move"].value = -9.8     # LP 54,216.87 = -9.64 %
+    cross.controls["move"].value = -10.0
+    assert iso.status.startswith("LIQUIDATED")
+    assert "Isolated twin liquidated" in cross.status
+    assert iso.numbers["equity"] == cross.numbers["isolated_equity"] == 0
+    assert_allclose(iso.numbers["liquidation_price"],
+                    cross.numbers["isolated_liquidation_price"])
+    assert iso.numbers["margin_ratio_percent"] is None
+    assert ('data-key="margin_ratio_percent" style="text-align:right;font-family:monospace">'
+            'liquidated<') in iso.readout.value
 
 
 def test_short_is_liquidated_when_the_price_rises(explorer):
@@ -158,10 +186,14 @@ def test_1x_short_liquidation_price_off_the_chart_is_pointed_out(explorer):
     assert "off the chart" not in explorer.status
 
 
-def test_margin_ratio_is_infinite_once_equity_is_gone(explorer):
+def test_past_bankruptcy_equity_reads_zero_not_negative(explorer):
+    """100x long: BP 59,400 (-1 %); at -2 % margin + PnL is -1,000 USDT, but the position was
+    closed at its liquidation price: equity 0, the ratio "liquidated" (not infinite)."""
     set_controls(explorer, leverage=100, price_move=-2.0)
-    assert math.isinf(explorer.numbers["margin_ratio_percent"])
-    assert explorer.texts["margin_ratio_percent"] == "∞"
+    assert MARGIN + position_for("long", 100).pnl(ENTRY * 0.98) < 0
+    assert explorer.numbers["equity"] == 0
+    assert explorer.texts["margin_ratio_percent"] == "liquidated"
+    assert explorer.figure.data[6].y == (0.0,)
 
 
 def test_max_leverage_is_checked_against_the_brackets():

@@ -130,3 +130,19 @@ def test_lesson11_exercises():
         assert q.check(q.answer).correct
         wrong = next(k for k in q.options if k != q.answer)
         assert q.check(wrong).verdict == "wrong" and q.check(1).verdict == "info"
+
+
+def test_volatility_status_says_the_fall_liquidates(ex):
+    """20x (the default): a 4.62 % fall liquidates the trade; the status says so, and gives the
+    probability that the price falls that far within 30 days (it used to say the trade
+    "survives" that fall)."""
+    ex.controls["mistake"].value = "ignoring volatility"
+    ex.controls["leverage"].value = 20
+    move = fall(20, 1_000)
+    assert move == pytest.approx(4.62, abs=0.005)
+    assert ex.status.startswith(f"At 20x a {move:.1f} % fall liquidates the trade.")
+    assert "survives" not in ex.status
+    assert f"in {ex.numbers['mistake']:.0f} % of cases" in ex.status
+    ex.controls["mistake"].value = "wrong margin mode"
+    assert f"only a {fall(20, 10_000):.1f} % fall liquidates it instead of {move:.1f} %" \
+        in ex.status

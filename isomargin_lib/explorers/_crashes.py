@@ -164,7 +164,7 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
     Each move runs ``backtest`` (cached per setting) through ``replay_crash``; a liquidation
     forfeits all the margin behind the position (the whole wallet in cross mode). Data: Bitcoin
     Historical Datasets 2018-2024 by novandraanugrah (Kaggle), data from the Binance API,
-    CC BY 4.0.
+    CC BY 4.0 (the bundled copy runs 2018–2025, to 4 July 2025).
     """
     margin, wallet = float(margin), float(wallet)
     if not 0 < margin < wallet:
@@ -255,9 +255,13 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
                       f"{result.price:,.2f} USDT: {lost}.{note}")
             kind = "danger"
         else:
-            lowest = np.nanmin(np.append(record.liquidation_price, first_lp or np.nan))
+            # At 1x a long has no liquidation price (all NaN): filter first, no nanmin warning.
+            prices = np.append(record.liquidation_price, np.nan if first_lp is None else first_lp)
+            prices = prices[np.isfinite(prices)]
+            lowest = float(prices.min()) if prices.size else None
             off = (f" The liquidation price ({lowest:,.2f} USDT) lies below the chart."
-                   if np.isfinite(lowest) and lowest < bottom[crash] else "")
+                   if lowest is not None and lowest < bottom[crash] else
+                   " At 1x no positive price liquidates a long." if lowest is None else "")
             status = (f"Survived the window: worst margin ratio at an hourly close "
                       f"{100 * result.worst_ratio:,.1f} %, account {result.final_equity:,.2f} "
                       f"USDT at the end.{off}{note}")

@@ -140,7 +140,7 @@ def hedged_pair() -> Explorer:
 
     controls = {
         "move": slider("Market move (%)", 0, -MAX_MOVE, MAX_MOVE, 1),
-        "hedge_ratio": slider("Hedge ratio (ETH short / BTC long notional)", 1.0, 0, 2, 0.05,
+        "hedge_ratio": slider("Hedge ratio (ETH short / BTC long notional)", 1.0, 0, 2, 0.01,
                               fmt=".2f"),
         "beta": slider("ETH beta (its move / the market's)", 1.0, -1, 1.8, 0.1, fmt=".1f"),
         "leverage": slider("Leverage, both legs (x)", 10, 2, 50, 1, integer=True),

@@ -69,9 +69,18 @@ def inverse_vs_linear(entry_price: float = 60_000, usd_notional: float = 6_000,
         now_linear = 0.0 if "linear" in dead else linear_margin + linear.pnl(price)
         now_inverse = (0.0 if "inverse" in dead
                        else (inverse_margin + inverse.pnl(price)) * price)
-        status = ("Liquidated at this price: " + " and ".join(dead) if dead else
-                  "The inverse short is never liquidated at 1x: its BTC margin exactly hedges it."
-                  if inverse_lp is None else "Both twins are alive at this price.")
+        if len(dead) == 2:
+            status = ("Both twins are liquidated at this price: each has lost its whole margin "
+                      "(equity 0).")
+        elif dead:
+            status = (f"The {dead[0]} twin is liquidated at this price: its whole margin is lost "
+                      f"(equity 0). The {'inverse' if dead[0] == 'linear' else 'linear'} twin "
+                      "is still open.")
+        elif inverse_lp is None:
+            status = ("The inverse short is never liquidated at 1x: its BTC margin exactly "
+                      "hedges it.")
+        else:
+            status = "Both twins are alive at this price."
         return Frame(
             traces={0: {"y": linear_equity}, 1: {"y": inverse_equity},
                     2: _line(linear_lp, y_range), 3: _line(inverse_lp, y_range),

@@ -41,6 +41,8 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
         price, 5 bankruptcy price, 6 the current price on the equity line (red cross when
         liquidated). Readout keys: ``liquidation_price``, ``bankruptcy_price``,
         ``distance_percent``, ``equity``, ``maintenance_margin``, ``margin_ratio_percent``.
+        Once the position is liquidated, ``equity`` is 0 (the whole margin is lost) and
+        ``margin_ratio_percent`` is None, shown as "liquidated"; trace 6 sits at equity 0.
         ``distance_percent`` is the price move still needed to liquidate, from the current
         price, as a positive percentage in the adverse direction (a fall for a long, a rise for
         a short); it is None, shown as "liquidated", once the position is liquidated, and None
@@ -103,7 +105,12 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
             distance = None
         else:  # positive: the move against the position that is still needed
             distance = 100 * iso.position.sign * (price - liquidation) / price
-        ratio = 100 * iso.margin_ratio(price)
+        # After a liquidation the course's one convention (lessons 02, 03, 04, 08): the
+        # position is closed and its whole margin lost, so equity reads 0 and the margin ratio
+        # "liquidated" (the equity line still shows margin + PnL had nobody closed it).
+        ratio = None if liquidated else 100 * iso.margin_ratio(price)
+        if liquidated:
+            equity = 0.0
 
         if liquidated:
             left = float(iso.maintenance_margin(liquidation))
@@ -112,7 +119,7 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
                       f"({left:,.2f} USDT left, not zero). The exchange closed the position "
                       f"there and the isolated margin of {iso.margin:,.0f} USDT is lost (what "
                       f"was left goes to the liquidation fee and the insurance fund). The rest "
-                      f"of the account is untouched.")
+                      f"of the account is untouched. Equity now: 0.")
             kind = "danger"
         elif liquidation is None:
             status = ("No positive price liquidates this position: at 1x a long's margin "
@@ -136,7 +143,7 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
                 2: {"y": iso.equity(prices)},
                 4: {"x": liq_x, "y": liq_y},
                 5: {"x": bank_x, "y": bank_y},
-                6: {"x": [price], "y": [float(np.clip(equity, *y_range))],
+                6: {"x": [price], "y": [float(np.clip(equity, *y_range))],  # 0 if liquidated
                     "marker": {"color": marker_color,
                                "symbol": "x" if liquidated else "circle"}},
             },
@@ -147,7 +154,8 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
                         distance, word="liquidated" if liquidated else "none"),
                 Reading("equity", "Equity, margin + PnL (USDT)", equity),
                 Reading("maintenance_margin", "Maintenance margin (USDT)", maintenance),
-                Reading("margin_ratio_percent", "Margin ratio (%)", ratio),
+                Reading("margin_ratio_percent", "Margin ratio (%)", ratio,
+                        word="liquidated"),
             ],
             status=status, status_kind=kind,
         )

@@ -143,10 +143,10 @@ def mistake_scenarios() -> Explorer:
                                 float(assumed[29]), "{:.1f}"),
                         Reading("detail", "Margin lost if liquidated (USDT)", MARGIN)]
             status = ("At 1x no fall liquidates a long." if move <= -100 else
-                      f"At {leverage}x the trade survives a {-move:.1f} % fall. With "
-                      f"{volatility} % volatility a year that happens within 30 days in "
-                      f"{at_30:.0f} % of cases, not the {assumed[29]:.0f} % a calm market "
-                      "suggests.")
+                      f"At {leverage}x a {-move:.1f} % fall liquidates the trade. With "
+                      f"{volatility} % volatility a year the price falls that far within 30 "
+                      f"days in {at_30:.0f} % of cases, not the {assumed[29]:.0f} % a calm "
+                      "market suggests.")
             kind = "danger" if at_30 >= 25 else "warning" if at_30 >= 5 else "ok"
             return Frame(traces, readings, status, kind, layout)
 
@@ -192,9 +192,9 @@ def mistake_scenarios() -> Explorer:
                                 MARGIN if _fall(move) else None),
                         Reading("detail", "Fall that liquidates in cross (%)",
                                 _fall(cross_move), "{:.2f}")]
-            status = (f"In cross mode the whole {WALLET:,.0f} USDT backs the trade: it survives "
-                      f"to {cross_move:.1f} % instead of {move:.1f} %, and then the whole "
-                      "account is gone."
+            status = (f"In cross mode the whole {WALLET:,.0f} USDT backs the trade: only a "
+                      f"{-cross_move:.1f} % fall liquidates it instead of {-move:.1f} %, and "
+                      "then the whole account is gone."
                       if cross_move > -100 else
                       "In cross mode the whole wallet backs this trade; no fall liquidates it, "
                       "but every loss comes out of the whole account.")
