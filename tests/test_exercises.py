@@ -68,3 +68,66 @@ def test_lesson05b_exercises():
     # the published A / (1 - taker): Bybit's move is the larger, by 1 / (1 - 0.00055)
     assert abs((without - with_extra) / (binance[1] - binance[0]) - 1 / (1 - 0.00055)) < 1e-9
     assert "ex.q1.hint()" in ex.q1.check(1).message
+
+
+def _lesson_namespace(name):
+    """What a learner has after running the lesson's first code cell (its imports)."""
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "lessons" / name,
+                             as_version=4)
+    namespace = {}
+    exec(next(c.source for c in notebook.cells if c.cell_type == "code"), namespace)
+    return namespace
+
+
+def _code_in(feedback):
+    """The code a hint or solution prints after "In code: ", without the closing full stop."""
+    return feedback.message.split("In code: ")[1].split(" Answer:")[0].rstrip(".")
+
+
+def test_lesson05_printed_code_runs_in_the_lesson():
+    """Every code line that lesson 05's hints and solutions print runs after its import cell and
+    gives the answer."""
+    namespace = _lesson_namespace("05_margin_requirements.ipynb")
+    ex = namespace["ex"]
+    assert abs(eval(_code_in(ex.q1.solution()), namespace) - ex.q1.answer) < 1e-9
+    for text in (ex.q2.hint().message, ex.q2.solution().message):
+        code = "BINANCE_BTCUSDT.tier_for(5_000_000)"
+        assert code in text
+        assert eval(code, namespace).max_leverage == ex.q2.answer
+    assert "BINANCE_BTCUSDT.tier_for(5_000_000).max_leverage" in ex.q2.solution().message
+    assert abs(eval(_code_in(ex.q3.solution()), namespace) - ex.q3.answer) < 1e-9
+
+
+def test_lessonA3_exercises():
+    """q1: Bybit's tier 3 deduction, 2,000,000 x (0.56 % - 0.5 %) + 300,000 x (0.5 % - 0.33 %)
+    = 1,200 + 510 = 1,710 (Bybit publishes 1,710). q2: long 1,050 BTC at 100,000, 10x, margin
+    10,500,000; bracket 7 (5 %, 2,981,450) gives (10,500,000 + 2,981,450 - 105,000,000) /
+    (1,050 x 0.05 - 1,050) = 91,747.92, notional 96.3M < 100M; bracket 6 (2.5 %, 481,450)
+    gives (10,500,000 + 481,450 - 105,000,000) / (1,050 x 0.025 - 1,050) = 91,837.41, notional
+    96.4M, inside bracket 6 (70M to 100M)."""
+    from numpy.testing import assert_allclose
+
+    from isomargin_lib import BYBIT_BTCUSDT
+
+    from exercise_checks import assert_numeric_feedback
+
+    namespace = _lesson_namespace("A3_tiers_in_depth.ipynb")
+    ex = namespace["ex"]
+    assert_allclose(ex.q1.answer, 1_710)
+    assert_allclose(ex.q1.answer, BYBIT_BTCUSDT[2].maintenance_amount)
+    shortcut = (10_500_000 + 2_981_450 - 105_000_000) / (1_050 * 0.05 - 1_050)
+    right = (10_500_000 + 481_450 - 105_000_000) / (1_050 * 0.025 - 1_050)
+    assert 1_050 * shortcut < 100e6 and 70e6 <= 1_050 * right < 100e6
+    assert_allclose(ex.q2.answer, right)
+    for q in (ex.q1, ex.q2):
+        assert_numeric_feedback(q)
+        assert abs(eval(_code_in(q.solution()), namespace) - q.answer) < 1e-6
+    assert "entry bracket" in ex.q2.check(round(shortcut, 2)).message
+    assert "the tier before" in ex.q1.check(1_200).message
+    assert ex.q3.check("b").correct
+    assert not ex.q3.check("c").correct and "49,773" in ex.q3.check("c").message
+    assert "ex.q2.hint()" in ex.q2.check(1).message

@@ -353,6 +353,7 @@ def test_bracket_explorer_small_position_keeps_its_bracket(brackets):
     assert n["entry_bracket"] == n["liquidation_bracket"] == 3
     assert n["overstated"] == 0 and n["shortcut_price"] == n["liquidation_price"]
     assert "gives the right price" in brackets.status
+    assert "-0.00" not in brackets.readout.value  # a short's zero gap is not "-0.00"
     assert 'data-kind="ok"' in brackets.readout.value
 
 

@@ -287,7 +287,7 @@ def _overstated_room(side, entry_price, notional, leverage, tiers) -> float:
     shortcut, right = entry_bracket_shortcut(position, initial_margin(position, leverage), tiers)
     if shortcut is None or right is None:
         return math.nan
-    return position.sign * (right - shortcut)
+    return position.sign * (right - shortcut) + 0.0  # + 0.0: no -0.0 for a short
 
 
 def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
@@ -396,7 +396,7 @@ def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
         at_liquidation = position.notional(right)
         landing = tiers.tier_for(at_liquidation)
         landing_number = tiers.tiers.index(landing) + 1
-        overstated = position.sign * (right - shortcut)
+        overstated = position.sign * (right - shortcut) + 0.0  # no "-0.00" for a short
         losses = position.quantity * overstated
         way = "rise" if position.sign < 0 else "fall"
         if landing is entry:
