@@ -1,5 +1,5 @@
-"""Lesson 05: the margin-adjustment explorer (driven as a learner would), the static tier
-ladder and the lesson's exercises."""
+"""Lesson 05: the margin-adjustment explorer (driven as a learner would) and the lesson's
+exercises. Appendix A3: the static tier ladder and the bracket-at-liquidation explorer."""
 
 import math
 
@@ -211,8 +211,8 @@ def test_ladder_effective_rate_is_continuous_and_below_the_staircase(ladder):
 
 
 def test_q1_maintenance_margin_of_two_million():
-    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the tier
-    ladder's guiding question uses 300,000, so the answer is not on screen beforehand."""
+    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the lesson's
+    bracket lookup prints 300,000, so the answer is not on screen beforehand."""
     q = lesson05.q1
     assert q.answer == 2_000_000 * 0.0065 - 950
     assert q.check(q.answer).correct and q.check(f"{q.answer:,.2f}").correct
