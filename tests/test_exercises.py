@@ -106,3 +106,32 @@ def test_choice_letters_in_brackets_and_code_shown_as_code():
     assert code_snippets(shown.message) == ["f(1) < 2"]
     assert "<code>f(1) &lt; 2</code>" in shown._repr_html_()
     assert "`f(1) < 2`" in repr(shown)
+
+
+def test_lessonA3_exercises():
+    """q1: Bybit's tier 3 deduction, 2,000,000 x (0.56 % - 0.5 %) + 300,000 x (0.5 % - 0.33 %)
+    = 1,200 + 510 = 1,710 (Bybit publishes 1,710). q2: long 1,050 BTC at 100,000, 10x, margin
+    10,500,000; bracket 7 (5 %, 2,981,450) gives (10,500,000 + 2,981,450 - 105,000,000) /
+    (1,050 x 0.05 - 1,050) = 91,747.92, notional 96.3M < 100M; bracket 6 (2.5 %, 481,450)
+    gives (10,500,000 + 481,450 - 105,000,000) / (1,050 x 0.025 - 1,050) = 91,837.41, notional
+    96.4M, inside bracket 6 (70M to 100M)."""
+    from numpy.testing import assert_allclose
+
+    from isomargin_lib import BYBIT_BTCUSDT
+    from isomargin_lib.exercises import lessonA3 as ex
+
+    from exercise_checks import assert_numeric_feedback
+
+    assert_allclose(ex.q1.answer, 1_710)
+    assert_allclose(ex.q1.answer, BYBIT_BTCUSDT[2].maintenance_amount)
+    shortcut = (10_500_000 + 2_981_450 - 105_000_000) / (1_050 * 0.05 - 1_050)
+    right = (10_500_000 + 481_450 - 105_000_000) / (1_050 * 0.025 - 1_050)
+    assert 1_050 * shortcut < 100e6 and 70e6 <= 1_050 * right < 100e6
+    assert_allclose(ex.q2.answer, right)
+    for q in (ex.q1, ex.q2):
+        assert_numeric_feedback(q)
+    assert "entry bracket" in ex.q2.check(round(shortcut, 2)).message
+    assert "the tier before" in ex.q1.check(1_200).message
+    assert ex.q3.check("b").correct
+    assert not ex.q3.check("c").correct and "49,773" in ex.q3.check("c").message
+    assert "ex.q2.hint()" in ex.q2.check(1).message

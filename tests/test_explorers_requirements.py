@@ -1,10 +1,12 @@
-"""Lesson 05: the margin-adjustment explorer (driven as a learner would), the static tier
-ladder and the lesson's exercises."""
+"""Lesson 05: the margin-adjustment explorer (driven as a learner would) and the lesson's
+exercises. Appendix A3: the static tier ladder and the bracket-at-liquidation explorer."""
 
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from isomargin_lib import (
@@ -212,8 +214,8 @@ def test_ladder_effective_rate_is_continuous_and_below_the_staircase(ladder):
 
 
 def test_q1_maintenance_margin_of_two_million():
-    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the tier
-    ladder's guiding question uses 300,000, so the answer is not on screen beforehand."""
+    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the lesson's
+    bracket lookup prints 300,000, so the answer is not on screen beforehand."""
     q = lesson05.q1
     assert q.answer == 2_000_000 * 0.0065 - 950
     assert q.check(q.answer).correct and q.check(f"{q.answer:,.2f}").correct
@@ -290,3 +292,133 @@ def test_static_figures_show_from_their_mime_bundle_without_nbformat(ladder, mon
         pio.show(ladder)
     plots.show(ladder)
     assert shown[2] == shown[1]
+
+
+# Appendix A3: the bracket at the liquidation price.
+
+@pytest.fixture
+def brackets():
+    return explorers.bracket_at_liquidation(entry_price=ENTRY)
+
+
+def test_bracket_explorer_starts_on_the_180_btc_short(brackets):
+    """Short 180 BTC at 60,000, 5x: margin 2,160,000. Entry bracket 4 (1 %, cum 11,450):
+    LP = (2,160,000 + 11,450 + 180*60,000) / (180*0.01 + 180) = 71,350.11, where the notional
+    (12.84M) is past the 12M cap. Bracket 5 (2 %, cum 131,450): (2,160,000 + 131,450 +
+    10,800,000) / (180*0.02 + 180) = 71,304.19, notional 12.83M, inside bracket 5."""
+    n = brackets.numbers
+    assert n["notional"] == 10_800_000 and n["entry_bracket"] == 4
+    assert_allclose(n["shortcut_price"], 12_971_450 / 181.8)
+    assert_allclose(n["liquidation_price"], 13_091_450 / 183.6)
+    assert n["liquidation_bracket"] == 5
+    assert_allclose(n["overstated"], 12_971_450 / 181.8 - 13_091_450 / 183.6)
+    assert_allclose(n["losses_sooner"], 180 * n["overstated"])
+    assert "bracket 5 (2 %), not 4 (1 %)" in brackets.status
+    assert 'data-kind="warning"' in brackets.readout.value
+    # top panel: entry on bracket 4's step, the liquidation notional on bracket 5's
+    assert_allclose(brackets.figure.data[1].x, [10_800_000])
+    assert_allclose(brackets.figure.data[1].y, [1.0])
+    assert_allclose(brackets.figure.data[2].x, [180 * 13_091_450 / 183.6])
+    assert_allclose(brackets.figure.data[2].y, [2.0])
+    assert_allclose(brackets.figure.data[4].y, [n["overstated"]])
+
+
+def test_bracket_explorer_big_long_drops_a_bracket(brackets):
+    """Long 250M USDT at 60,000, 5x (Q = 4,166.67 BTC, margin 50M). Bracket 8 (10 %, cum
+    14,481,450): LP = (50M + 14,481,450 - 250M) / (0.1Q - Q) = 49,471.61. Bracket 7 (5 %, cum
+    2,981,450): (50M + 2,981,450 - 250M) / (0.05Q - Q) = 49,773.11, notional 207.4M in
+    bracket 7 (100M to 230M)."""
+    brackets.controls["side"].value = "long"
+    brackets.controls["size"].value = 250
+    q = 250e6 / ENTRY
+    n = brackets.numbers
+    assert (n["entry_bracket"], n["liquidation_bracket"], n["max_leverage"]) == (8, 7, 5)
+    assert_allclose(n["shortcut_price"], (50e6 + 14_481_450 - 250e6) / (0.1 * q - q))
+    assert_allclose(n["liquidation_price"], (50e6 + 2_981_450 - 250e6) / (0.05 * q - q))
+    assert n["overstated"] > 300
+    assert_allclose(brackets.figure.data[2].y, [5.0])
+
+
+def test_bracket_explorer_refuses_leverage_above_the_bracket(brackets):
+    brackets.controls["size"].value = 250
+    brackets.controls["leverage"].value = 10
+    assert brackets.status.startswith("Refused") and "at most 5x" in brackets.status
+    assert brackets.numbers["liquidation_price"] is None
+    assert brackets.texts["liquidation_price"] == "refused"
+    assert brackets.figure.data[2].x == (None,) and brackets.figure.data[4].x == (None,)
+    brackets.controls["leverage"].value = 5
+    assert not brackets.status.startswith("Refused")
+
+
+def test_bracket_explorer_small_position_keeps_its_bracket(brackets):
+    brackets.controls["size"].value = 1
+    n = brackets.numbers
+    assert n["entry_bracket"] == n["liquidation_bracket"] == 3
+    assert n["overstated"] == 0 and n["shortcut_price"] == n["liquidation_price"]
+    assert "gives the right price" in brackets.status
+    assert "-0.00" not in brackets.readout.value  # a short's zero gap is not "-0.00"
+    assert 'data-kind="ok"' in brackets.readout.value
+
+
+@pytest.mark.parametrize("side, leverage", [("short", 5), ("long", 2), ("long", 10)])
+def test_bracket_explorer_curve_is_the_library_gap_for_every_size(brackets, side, leverage):
+    from isomargin_lib.explorers._requirements import entry_bracket_shortcut
+
+    brackets.controls["side"].value = side
+    brackets.controls["leverage"].value = leverage
+    x = np.array(brackets.figure.data[3].x)
+    y = np.array(brackets.figure.data[3].y, dtype=float)
+    assert x.min() == 1e6 and x.max() == 1e9
+    allowed = np.array([leverage <= BINANCE_BTCUSDT.tier_for(n).max_leverage for n in x])
+    assert np.all(np.isnan(y[~allowed])) and not np.any(np.isnan(y[allowed]))
+    assert np.all(y[allowed] >= -1e-6)  # the shortcut never promises less room
+    for i in np.flatnonzero(allowed)[::50]:
+        position = Position(side, ENTRY, x[i] / ENTRY)
+        shortcut, right = entry_bracket_shortcut(position, x[i] / leverage)
+        assert_allclose(y[i], position.sign * (right - shortcut), atol=1e-9)
+        same = (BINANCE_BTCUSDT.tier_for(x[i]) is
+                BINANCE_BTCUSDT.tier_for(position.notional(right)))
+        assert (abs(y[i]) < 1e-6) == same
+    assert 0 < np.nanmax(y) < brackets.figure.layout.yaxis2.range[1]
+
+
+def test_bracket_explorer_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="max_size"):
+        explorers.bracket_at_liquidation(max_size=5_000)
+    with pytest.raises(ValueError, match="min_leverage"):
+        explorers.bracket_at_liquidation(min_leverage=30)
+
+
+def test_every_bracket_line_lies_below_the_maintenance_margin():
+    """The maintenance margin ``N*mmr(N) - cum(N)`` is continuous (the recurrence) and its
+    slope ``mmr`` only rises with N: a convex function of N, which lies above the extension of
+    each of its straight pieces. So every bracket's line ``N*mmr_k - cum_k`` is at or below the
+    true maintenance margin at every notional, equal inside bracket k."""
+    grid = np.geomspace(1, BINANCE_BTCUSDT.max_notional * 0.999, 2_000)
+    rates, amounts = BINANCE_BTCUSDT.rates(grid)
+    true = grid * rates - amounts
+    for tier in BINANCE_BTCUSDT:
+        line = grid * tier.mmr - tier.maintenance_amount
+        assert np.all(line <= true + 1e-6 * np.maximum(true, 1))
+        inside = (grid >= tier.floor) & (grid < tier.cap)
+        assert_allclose(line[inside], true[inside])
+
+
+@given(side=st.sampled_from(["long", "short"]),
+       notional=st.floats(min_value=1_000, max_value=1.0e9),
+       share=st.floats(min_value=0, max_value=1))
+@settings(max_examples=150, deadline=None)
+def test_entry_bracket_never_promises_less_room(side, notional, share):
+    """The entry bracket's line is at or below the true maintenance margin at every notional
+    (the test above), so the shortcut asks for less maintenance at each price: its liquidation
+    price is at least as far from entry as the true one, and equal when the notional at the
+    true liquidation price stays in the entry bracket."""
+    from isomargin_lib.explorers._requirements import entry_bracket_shortcut
+
+    tier = BINANCE_BTCUSDT.tier_for(notional)
+    leverage = 2 + round(share * (tier.max_leverage - 2))  # from 2x to the bracket's maximum
+    position = Position(side, ENTRY, notional / ENTRY)
+    shortcut, right = entry_bracket_shortcut(position, notional / leverage)
+    assert position.sign * (right - shortcut) >= -1e-7 * ENTRY
+    if BINANCE_BTCUSDT.tier_for(position.notional(right)) is tier:
+        assert_allclose(shortcut, right)

@@ -15,7 +15,7 @@ from ._inverse import inverse_vs_linear
 from ._isolated import isolated_liquidation
 from ._leverage import leverage_and_pnl
 from ._mistakes import mistake_scenarios
-from ._requirements import adjust_margin, tier_ladder
+from ._requirements import adjust_margin, bracket_at_liquidation, tier_ladder
 from ._sizing import stop_and_size
 from ._start import leverage_distance
 from ._volatility import liquidation_risk
@@ -25,6 +25,7 @@ __all__ = [
     "Frame",
     "Reading",
     "adjust_margin",
+    "bracket_at_liquidation",
     "crash_replay",
     "cross_vs_isolated",
     "exchange_comparison",

@@ -1,5 +1,5 @@
-"""Lesson 05: margin requirements. Adding and removing isolated margin (the explorer); the tier
-ladder (a static figure)."""
+"""Margin requirements. Lesson 05: adding and removing isolated margin (the explorer). Appendix
+A3: the tier ladder (a static figure) and the bracket at the liquidation price (an explorer)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 from .. import plots
 from .._accounts import IsolatedPosition, max_addable_margin
 from .._contracts import Position
-from .._margin import liquidation_price
+from .._margin import initial_margin, liquidation_price
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
-from ._base import Explorer, Frame, Reading, slider
+from ._base import Explorer, Frame, Reading, slider, toggle
 from ._cross import _distance_reading, fall_to_liquidation
 
 
@@ -251,3 +251,186 @@ def tier_ladder(tiers: MarginTiers = BINANCE_BTCUSDT, sizes=LADDER_SIZES):
     fig.update_yaxes(type="log", range=[math.log10(100 * tiers[0].mmr * 0.7),
                                         math.log10(100 * tiers[-1].mmr * 1.3)])
     return fig
+
+
+def entry_bracket_shortcut(position: Position, margin: float, tiers: MarginTiers = BINANCE_BTCUSDT):
+    """Isolated liquidation price with the entry bracket's rate, and with the right bracket.
+
+    Parameters
+    ----------
+    position : Position
+        A linear position; its bracket at entry is the one holding its notional at entry.
+    margin : float
+        Isolated margin (quote currency), > 0.
+    tiers : MarginTiers
+        The exchange table (default ``BINANCE_BTCUSDT``).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(shortcut, right)``: the price from Binance's formula ("How to Calculate Liquidation
+        Price of USDⓈ-M Contracts") with the entry bracket's MMR and maintenance amount, and
+        ``liquidation_price(position, margin, tiers=tiers)``, which uses the bracket that holds
+        the notional at the liquidation price (Binance's rule). Equal when the notional stays in
+        its bracket; otherwise the shortcut always promises more room (see lesson A3).
+    """
+    entry = tiers.tier_for(position.notional())
+    shortcut = liquidation_price(position, margin, mmr=entry.mmr,
+                                 maintenance_amount=entry.maintenance_amount)
+    return shortcut, liquidation_price(position, margin, tiers=tiers)
+
+
+def _overstated_room(side, entry_price, notional, leverage, tiers) -> float:
+    """Price (quote currency) by which the entry bracket overstates the room to liquidation;
+    NaN when the bracket does not allow ``leverage`` for this size."""
+    position = Position(side, entry_price, notional / entry_price)
+    if leverage > tiers.tier_for(notional).max_leverage:
+        return math.nan
+    shortcut, right = entry_bracket_shortcut(position, initial_margin(position, leverage), tiers)
+    if shortcut is None or right is None:
+        return math.nan
+    return position.sign * (right - shortcut) + 0.0  # + 0.0: no -0.0 for a short
+
+
+def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
+                           min_leverage: int = 2, max_leverage: int = 20) -> Explorer:
+    """Position size against the bracket at the liquidation price (BINANCE_BTCUSDT, isolated).
+
+    Parameters
+    ----------
+    entry_price : float
+        BTC price at entry (USDT).
+    max_size : float
+        Right end of the size slider (million USDT of notional at entry), below the table's top.
+    min_leverage, max_leverage : int
+        Ends of the leverage slider. At ``min_leverage`` a short of ``max_size`` must still
+        liquidate inside the table (2x and 1,000 million USDT do).
+
+    Controls: ``side``, ``size`` (notional at entry, million USDT) and ``leverage`` (x); the
+    margin is the initial margin, ``notional / leverage``. Top panel: the bracket rates (the
+    tier ladder's staircase) with the notional at entry and at the liquidation price. Bottom
+    panel: for every size at this side and leverage, the price by which the entry bracket's
+    formula overstates the room to liquidation (``entry_bracket_shortcut``), zero where the
+    notional stays in its bracket. A leverage above the bracket's maximum is refused, as the
+    exchange refuses it.
+    """
+    tiers = BINANCE_BTCUSDT
+    if not 0 < max_size * 1e6 < tiers.max_notional:
+        raise ValueError(f"max_size must be in (0, {tiers.max_notional / 1e6:,.0f}) million "
+                         f"USDT, got {max_size!r}")
+    if not 1 <= min_leverage < max_leverage:
+        raise ValueError(f"min_leverage and max_leverage must satisfy 1 <= min < max, got "
+                         f"{min_leverage!r} and {max_leverage!r}")
+    low = 1e6
+    grid = np.geomspace(low, max_size * 1e6, 700)
+    floors = np.array([max(tier.floor, low / 2) for tier in tiers] + [tiers.max_notional])
+    stair = 100 * np.array([tier.mmr for tier in tiers] + [tiers[-1].mmr])
+    curves: dict[tuple, np.ndarray] = {}
+
+    fig = plots.figure(x_title="Notional (USDT, log scale)",
+                       y_title="Bracket rate (%, log scale)", rows=2, cols=1,
+                       shared_xaxes=True, row_heights=[0.5, 0.5], vertical_spacing=0.08,
+                       height=560)
+    fig.add_trace(plots.line("bracket rate (MMR)", "neutral", dash="solid", width=2,
+                             x=floors, y=stair, line_shape="hv",
+                             hovertemplate="from %{x:,.0f} USDT: %{y:.2f} %<extra></extra>"),
+                  row=1, col=1)
+    fig.add_trace(plots.marker("notional at entry", "isolated", x=[None], y=[None],
+                               hovertemplate="entry: %{x:,.0f} USDT<extra></extra>"),
+                  row=1, col=1)
+    fig.add_trace(plots.marker("notional at the liquidation price", "liquidation", symbol="x",
+                               size=14, x=[None], y=[None],
+                               hovertemplate="at liquidation: %{x:,.0f} USDT<extra></extra>"),
+                  row=1, col=1)
+    fig.add_trace(plots.line("room overstated (USDT of price)", "maintenance", dash="solid",
+                             x=grid, y=[None] * len(grid), showlegend=False,
+                             hovertemplate="%{x:,.0f} USDT: %{y:,.2f}<extra></extra>"),
+                  row=2, col=1)
+    fig.add_trace(plots.marker("your position", "isolated", x=[None], y=[None],
+                               showlegend=False), row=2, col=1)
+    top = math.log10(tiers.max_notional)
+    fig.update_xaxes(type="log", range=[math.log10(low / 2), top], dtick=1)
+    ticks = [0.5, 1, 2, 5, 10, 20, 50]
+    fig.update_yaxes(type="log", range=[math.log10(100 * tiers[0].mmr * 0.7),
+                                        math.log10(100 * tiers[-1].mmr * 1.3)],
+                     tickvals=ticks, ticktext=[f"{t:g}" for t in ticks], row=1, col=1)
+    fig.update_yaxes(title_text="Room overstated (USDT)", row=2, col=1)
+    fig.update_layout(hovermode="closest")
+
+    def curve(side, leverage):
+        key = (side, leverage)
+        if key not in curves:
+            curves[key] = np.array([_overstated_room(side, entry_price, n, leverage, tiers)
+                                    for n in grid])
+        return curves[key]
+
+    def compute(side, size, leverage):
+        notional = size * 1e6
+        position = Position(side, entry_price, notional / entry_price)
+        entry = tiers.tier_for(notional)
+        number = tiers.tiers.index(entry) + 1
+        gaps = curve(side, leverage)
+        y_top = 1.15 * max(float(np.nanmax(gaps, initial=0.0)), 10.0)
+        common = [
+            Reading("notional", "Notional at entry (USDT)", notional, fmt="{:,.0f}"),
+            Reading("entry_bracket", "Bracket at entry", number, fmt="{:d}"),
+            Reading("max_leverage", "Its maximum leverage (x)", entry.max_leverage,
+                    fmt="{:g}"),
+        ]
+        if leverage > entry.max_leverage:
+            refused = [Reading(key, label, None, word="refused") for key, label in (
+                ("shortcut_price", "Liquidation, entry bracket (USDT)"),
+                ("liquidation_price", "Liquidation, right bracket (USDT)"),
+                ("liquidation_bracket", "Bracket at the liquidation price"),
+                ("overstated", "Room overstated (USDT of price)"),
+                ("losses_sooner", "Liquidated sooner by (USDT of losses)"))]
+            return Frame(
+                traces={1: {"x": [notional], "y": [100 * entry.mmr]},
+                        2: {"x": [None], "y": [None]},
+                        3: {"y": gaps}, 4: {"x": [None], "y": [None]}},
+                readings=common + refused,
+                status=(f"Refused: Binance allows at most {entry.max_leverage:g}x for "
+                        f"{notional:,.0f} USDT (bracket {number}). Lower the leverage or the "
+                        "size."),
+                status_kind="warning", layout={"yaxis2.range": [0, y_top]})
+        shortcut, right = entry_bracket_shortcut(position, initial_margin(position, leverage),
+                                                 tiers)
+        at_liquidation = position.notional(right)
+        landing = tiers.tier_for(at_liquidation)
+        landing_number = tiers.tiers.index(landing) + 1
+        overstated = position.sign * (right - shortcut) + 0.0  # no "-0.00" for a short
+        losses = position.quantity * overstated
+        way = "rise" if position.sign < 0 else "fall"
+        if landing is entry:
+            status = (f"A {way} to {right:,.2f} USDT liquidates it; the notional there, "
+                      f"{at_liquidation:,.0f} USDT, is still in bracket {number}: the entry "
+                      "bracket gives the right price.")
+            kind = "ok"
+        else:
+            status = (f"At the liquidation price the notional is {at_liquidation:,.0f} USDT, in "
+                      f"bracket {landing_number} ({100 * landing.mmr:g} %), not {number} "
+                      f"({100 * entry.mmr:g} %): the entry bracket promises {overstated:,.2f} "
+                      f"USDT of price more room than there is ({losses:,.2f} USDT of losses).")
+            kind = "warning"
+        return Frame(
+            traces={1: {"x": [notional], "y": [100 * entry.mmr]},
+                    2: {"x": [at_liquidation], "y": [100 * landing.mmr]},
+                    3: {"y": gaps}, 4: {"x": [notional], "y": [overstated]}},
+            readings=[
+                *common,
+                Reading("shortcut_price", "Liquidation, entry bracket (USDT)", shortcut),
+                Reading("liquidation_price", "Liquidation, right bracket (USDT)", right),
+                Reading("liquidation_bracket", "Bracket at the liquidation price",
+                        landing_number, fmt="{:d}"),
+                Reading("overstated", "Room overstated (USDT of price)", overstated),
+                Reading("losses_sooner", "Liquidated sooner by (USDT of losses)", losses),
+            ],
+            status=status, status_kind=kind, layout={"yaxis2.range": [0, y_top]})
+
+    controls = {
+        "side": toggle("Side", ["short", "long"]),
+        "size": slider("Position size at entry (million USDT)", 10.8, 1, max_size, 0.1,
+                       fmt=".1f"),
+        "leverage": slider("Leverage (x)", 5, min_leverage, max_leverage, 1, integer=True),
+    }
+    return Explorer(controls, fig, compute)
