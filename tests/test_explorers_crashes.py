@@ -1,7 +1,6 @@
 """Lesson 08: the crash replay explorer and exercises, driven as a learner would."""
 
 import datetime
-import time
 
 import numpy as np
 import pytest
@@ -229,18 +228,6 @@ def test_a_cross_liquidation_empties_the_wallet(crash):
     assert crash.numbers["outcome"] == "liquidated"
     assert crash.numbers["final_equity"] == 0 and crash.numbers["change"] == -3_000
     assert "the whole wallet is lost" in crash.status
-
-
-def test_a_move_is_fast(crash):
-    """A backtest per move (uncached settings) stays well under 50 ms on an idle core."""
-    crash.controls["crash"].value = "june_2022"
-    crash.controls["top_up"].value = 50
-    timings = []
-    for hour in range(1, 41, 4):
-        start = time.perf_counter()
-        crash.controls["entry_hour"].value = hour
-        timings.append(time.perf_counter() - start)
-    assert np.median(timings) < 0.1  # loose bound: CI machines are shared
 
 
 def test_q1_is_the_highest_surviving_leverage():
