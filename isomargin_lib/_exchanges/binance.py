@@ -13,26 +13,9 @@ def quote(position: Position, leverage: float, *, extra_margin: float,
           taker_fee_rate: float) -> MarginQuote:
     """Binance isolated margin: the library's one-way formula with margin = IM + extra margin.
 
-    Parameters
-    ----------
-    position : Position
-    leverage : float
-        >= 1 (with ``tiers``: at most the bracket's maximum at entry).
-    extra_margin : float
-        Margin added to the isolated position after opening (margin currency).
-    tiers : MarginTiers or None
-        Brackets; the bracket that contains the notional AT the liquidation price is used for
-        the liquidation price (Binance's rule), the bracket at entry for the quote's
-        maintenance margin.
-    mmr, maintenance_amount : float
-        A flat rate and maintenance amount when ``tiers`` is None.
-    taker_fee_rate : float
-        Taker fee rate (fraction).
-
-    Returns
-    -------
-    MarginQuote
-        USDT (linear) or coin (inverse).
+    Arguments and units as in ``isolated_quote``, already checked there; ``tiers``: brackets; the
+    bracket that contains the notional AT the liquidation price is used for the liquidation price
+    (Binance's rule), the bracket at entry for the quote's maintenance margin.
 
     Notes
     -----

@@ -76,24 +76,8 @@ def quote(position: Position, leverage: float, *, extra_margin: float,
           taker_fee_rate: float) -> MarginQuote:
     """Bybit UTA isolated margin: initial and maintenance margin both count the fee to close.
 
-    Parameters
-    ----------
-    position : Position
-    leverage : float
-        >= 1 (with ``tiers``: at most the risk-limit tier's maximum).
-    extra_margin : float
-        Margin added after opening (USDT for linear, coin for inverse).
-    tiers : MarginTiers or None
-        Risk-limit tiers: the tier of the position value at entry gives MMR and MM deduction.
-    mmr, maintenance_amount : float
-        Flat MMR and MM deduction when ``tiers`` is None.
-    taker_fee_rate : float
-        Taker fee rate (fraction).
-
-    Returns
-    -------
-    MarginQuote
-        USDT (linear) or coin (inverse).
+    Arguments and units as in ``isolated_quote``, already checked there; ``tiers``: risk-limit
+    tiers: the tier of the position value at entry gives MMR and MM deduction.
 
     Notes
     -----

@@ -41,24 +41,8 @@ def quote(position: Position, leverage: float, *, extra_margin: float,
           taker_fee_rate: float) -> MarginQuote:
     """Bybit classic isolated margin: IM = value/leverage, MM on the value at entry.
 
-    Parameters
-    ----------
-    position : Position
-    leverage : float
-        >= 1 (with ``tiers``: at most the risk-limit tier's maximum).
-    extra_margin : float
-        Margin added after opening (margin currency).
-    tiers : MarginTiers or None
-        Risk-limit tiers: the tier of the position value at entry.
-    mmr, maintenance_amount : float
-        Flat MMR and MM deduction when ``tiers`` is None.
-    taker_fee_rate : float
-        Taker fee rate (fraction), for ``fee_to_close`` only.
-
-    Returns
-    -------
-    MarginQuote
-        USDT (linear) or coin (inverse).
+    Arguments and units as in ``isolated_quote``, already checked there; ``tiers``: risk-limit
+    tiers: the tier of the position value at entry.
 
     Notes
     -----

@@ -40,28 +40,10 @@ def quote(position: Position, leverage: float, *, extra_margin: float,
           taker_fee_rate: float) -> MarginQuote:
     """OKX isolated margin: IM = value/leverage, no deduction, fee rate added to MMR.
 
-    Parameters
-    ----------
-    position : Position
-    leverage : float
-        >= 1 (with ``tiers``: at most the position tier's maximum).
-    extra_margin : float
-        Margin added after opening (margin currency).
-    tiers : MarginTiers or None
-        Position tiers; OKX picks the tier by position size (a ``basis="quantity"`` table, see
-        ``tiers_from_okx``); a notional table is read at the value at entry. OKX has no
-        maintenance deduction: every tier's ``maintenance_amount`` must be 0.
-    mmr : float
-        Flat maintenance margin ratio when ``tiers`` is None.
-    maintenance_amount : float
-        Must be 0 (OKX publishes no deduction).
-    taker_fee_rate : float
-        Taker fee rate (fraction).
-
-    Returns
-    -------
-    MarginQuote
-        USDT (linear) or coin (inverse).
+    Arguments and units as in ``isolated_quote``, already checked there; ``tiers``: position tiers;
+    OKX picks the tier by position size (a ``basis="quantity"`` table, see ``tiers_from_okx``); a
+    notional table is read at the value at entry. OKX has no maintenance deduction: every tier's
+    ``maintenance_amount`` must be 0.
 
     Raises
     ------
