@@ -297,7 +297,7 @@ def test_1x_survives_without_a_numpy_warning(crash):
         crash.controls["leverage"].value = 1
     assert crash.numbers["outcome"] == "survived"
     assert crash.numbers["liquidation_price_at_entry"] is None
-    assert "no positive price liquidates a long" in crash.status
+    assert "No positive price liquidates it: its margin covers the whole position" in crash.status
     assert "below the chart" not in crash.status
 
 

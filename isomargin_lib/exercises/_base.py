@@ -135,8 +135,7 @@ class NumericExercise:
             return Feedback("wrong", "Right size, wrong sign: which way does the price move?")
         if self.unit == "%" and self._near(100 * value, self.answer, self.close_rtol):
             return Feedback("wrong", "It looks like a fraction: answer in percent (0.05 is 5 %).")
-        return Feedback("wrong", f"Not quite. Try {self.label}.hint(), or compare with the "
-                                 "explorer above.")
+        return Feedback("wrong", f"Not quite. Try {self.label}.hint() for the method.")
 
     def hint(self) -> Feedback:
         """A nudge towards the method, without the answer."""

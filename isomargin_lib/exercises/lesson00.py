@@ -16,7 +16,12 @@ q1 = NumericExercise(
                   "exchange liquidates when what is left falls to the maintenance margin (0.4 % "
                   "of the position), a little before the whole 10 % is lost.",
     mistakes=[Mistake(10.0, "10 % would lose the whole margin. The exchange steps in a little "
-                            "earlier, when the margin left equals the maintenance margin.")],
+                            "earlier, when the margin left equals the maintenance margin."),
+              Mistake(100 * (_MARGIN_10X - 0.004 * _LONG.notional()) / _LONG.notional(),
+                      "A wrong rule, not a rounding: you took the maintenance margin on the "
+                      "position's value at entry (0.4 % of 6,000 = 24). It is measured at the "
+                      "current price, so at the liquidation price it is a little smaller "
+                      "(0.4 % of the value there, about 21.69 USDT).")],
 )
 
 label_questions(globals())

@@ -28,6 +28,12 @@ q1 = NumericExercise(
         Mistake(bankruptcy_price(_LONG, _MARGIN),
                 "That is the bankruptcy price, where the whole margin is gone. The exchange "
                 "liquidates earlier, when equity falls to the maintenance margin."),
+        Mistake(_LONG.entry_price - (_MARGIN - (_LONG.notional() * _TIER.mmr
+                                                 - _TIER.maintenance_amount)) / _LONG.quantity,
+                "A wrong rule, not a rounding: you took the maintenance margin at the entry "
+                "price. It is measured at the current price, so at the liquidation price it is "
+                "a little smaller: solve for the price at which margin plus PnL equals the "
+                "maintenance margin at that same price."),
         Mistake(liquidation_price(Position("short", 60_000, 0.5), _MARGIN, tiers=BINANCE_BTCUSDT),
                 "That is the liquidation price of a short (above the entry). A long is "
                 "liquidated when the price falls."),

@@ -68,6 +68,9 @@ Q_SCENARIOS = [shocked_marks(Q_PAIR, -Q_MOVE), shocked_marks(Q_PAIR, Q_MOVE)]
 Q_NEEDED = margin_to_survive(Q_PAIR, Q_SCENARIOS)
 _INITIAL = {n: p.position.notional() / p.leverage for n, p in Q_PAIR.items()}
 _LOSS_ONLY = {n: max(-float(p.pnl(s[n])) for s in Q_SCENARIOS) for n, p in Q_PAIR.items()}
+# The slip "maintenance margin at the entry price" instead of at the worst price.
+_AT_ENTRY = sum(max(-float(p.pnl(s[n])) for s in Q_SCENARIOS)
+                + float(p.maintenance_margin(p.position.entry_price)) for n, p in Q_PAIR.items())
 _CROSS_MM_ONLY = max(sum(float(p.maintenance_margin(s[n])) for n, p in Q_PAIR.items())
                      for s in Q_SCENARIOS)
 
@@ -99,6 +102,9 @@ q2 = NumericExercise(
                 f"{Q_MOVE} % move liquidates one of them."),
         Mistake(sum(_LOSS_ONLY.values()), "Almost: the margin must also cover the maintenance "
                 "margin at the worst price, not only the loss."),
+        Mistake(_AT_ENTRY, "A wrong rule, not a rounding: you took each leg's maintenance "
+                "margin at its entry price. It is measured at the worst price of the move, "
+                "where the position is worth more or less than at entry."),
         Mistake(Q_NEEDED.per_position["BTC long"], "That is one leg. The other leg needs its "
                 "own margin too: in isolated mode the long's profit cannot help the short."),
         Mistake(Q_NEEDED.per_position["ETH short"], "That is one leg. The other leg needs its "

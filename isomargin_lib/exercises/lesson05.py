@@ -88,6 +88,7 @@ _BTC_ARGS = {**_BTC_RULE, "other_maintenance": _TMM1_BTC, "other_pnl": _UPNL1_BT
 q3 = NumericExercise(
     answer=_account.liquidation_price("BTC", Q3_MARKS),
     unit="USDT",
+    rtol=1e-6,  # "to the cent": a rule that differs by a few USDT is not right
     hint_text="Use LP = (WB - TMM1 + UPNL1 + cum - Q*EP) / (Q*MMR - Q) for the BTC long, where "
               "TMM1 and UPNL1 are now the maintenance margin and unrealised PnL of the OTHER "
               f"position (ETH) at its new mark, {Q3_MARKS['ETH']:,.2f}.",

@@ -21,6 +21,7 @@ _CLASSIC = isolated_quote(POSITION, LEVERAGE, exchange="bybit_classic", mmr=MMR)
 q1 = NumericExercise(
     answer=_BYBIT.initial_margin,
     unit="USDT",
+    fmt="{:,.3f}",
     hint_text=f"Bybit adds the estimated fee to close to the initial margin. The fee is taken at "
               f"the bankruptcy price, entry x (1 - 1/leverage), on the whole position, at the "
               f"taker rate {100 * BYBIT_TAKER_RATE:.3f} %.",
@@ -45,6 +46,7 @@ q1 = NumericExercise(
 q2 = NumericExercise(
     answer=_OKX.liquidation_price,
     unit="USDT",
+    rtol=1e-6,  # "to the cent": a rule that differs by a few USDT is not right
     hint_text="OKX liquidates when (margin + PnL) / position value falls to the maintenance "
               f"margin ratio plus the taker fee rate ({100 * OKX_SWAP_TAKER_RATE:.2f} %): for a "
               "long, LP = (entry - margin / size) / (1 - (MMR + taker)).",

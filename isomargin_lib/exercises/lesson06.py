@@ -126,6 +126,7 @@ _DISTANCE = FEE_STOP - ENTRY
 q4 = NumericExercise(
     answer=_FEE_SIZED.quantity,
     unit="BTC",
+    atol=1e-6,  # quantities of a few hundredths of a BTC: no absolute slack
     fmt="{:.6f}",
     hint_text="Per BTC the stop-out costs the distance to the stop plus the fee rate on the "
               "entry price (opening) and on the stop price (closing).",
@@ -140,6 +141,12 @@ q4 = NumericExercise(
         Mistake(_AT_RISK / _DISTANCE, "That is the size without fees: the two taker fees "
                                       "(open and close) make the real loss bigger, so the "
                                       "position must be a little smaller."),
+        Mistake(_AT_RISK / (_DISTANCE + 2 * BINANCE_USDM_TAKER_RATE * ENTRY),
+                "Close: you took both fees at the entry price. The closing fee is paid on the "
+                "notional at the stop: fee rate x (entry + stop) per BTC."),
+        Mistake(_AT_RISK / (_DISTANCE + BINANCE_USDM_TAKER_RATE * (2 * ENTRY - _DISTANCE)),
+                "Close: the closing fee is paid at the stop, and a short's stop is above the "
+                f"entry, at {FEE_STOP:,}: fee rate x (entry + stop) per BTC."),
         Mistake(_AT_RISK / (_DISTANCE + BINANCE_USDM_TAKER_RATE * ENTRY),
                 "You counted one fee. Opening and closing at market each pay the taker fee: "
                 "fee rate x (entry + stop) per BTC."),

@@ -81,9 +81,9 @@ _A_LITTLE_LOW = (
 q2 = NumericExercise(
     answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
     unit="%",
-    rtol=0.02,
+    rtol=0.055,  # two standard errors of the explorer's simulation (about 1 point) count as right
     close_rtol=0.08,
-    hint_text="Set the explorer below to 15x, 50 % and 7 days and read the probability in its "
+    hint_text="Set the explorer above to 15x, 50 % and 7 days and read the probability in its "
               "readout. Or do what the worked example does, at 15x instead of 20x: build the "
               "position, its margin at 15x, and ask the library's liquidation probability (the "
               "volatility as a fraction, 0.5).",

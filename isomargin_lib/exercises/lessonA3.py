@@ -50,6 +50,7 @@ _E, _L = BINANCE_BTCUSDT.tiers.index(_ENTRY_TIER) + 1, BINANCE_BTCUSDT.tiers.ind
 q2 = NumericExercise(
     answer=_RIGHT,
     unit="USDT",
+    rtol=1e-6,  # "to the cent": a rule that differs by a few USDT is not right
     hint_text=f"The notional at entry is {_BIG.notional():,.0f} USDT, in bracket {_E} "
               f"({100 * _ENTRY_TIER.mmr:g} %). Compute the liquidation price with that bracket, "
               f"then the notional there (quantity x price). If it has left bracket {_E}, redo "

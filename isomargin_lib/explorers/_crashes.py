@@ -259,9 +259,11 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
             prices = np.append(record.liquidation_price, np.nan if first_lp is None else first_lp)
             prices = prices[np.isfinite(prices)]
             lowest = float(prices.min()) if prices.size else None
+            backer = "the whole wallet" if mode == "cross" else "its margin"
             off = (f" The liquidation price ({lowest:,.2f} USDT) lies below the chart."
                    if lowest is not None and lowest < bottom[crash] else
-                   " At 1x no positive price liquidates a long." if lowest is None else "")
+                   f" No positive price liquidates it: {backer} covers the whole position."
+                   if lowest is None else "")
             status = (f"Survived the window: worst margin ratio at an hourly close "
                       f"{100 * result.worst_ratio:,.1f} %, account {result.final_equity:,.2f} "
                       f"USDT at the end.{off}{note}")

@@ -202,8 +202,9 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
             status, kind = "A 1x long cannot be liquidated: its margin covers the whole " \
                 "position.", "ok"
         else:
-            share = (f"{leverage}x long, {volatility:g} % volatility: liquidated within "
-                     f"{horizon:g} days in {100 * probability:.1f} % of cases (simple model)")
+            days = f"{horizon:g} day{'' if horizon == 1 else 's'}"
+            share = (f"{leverage}x long, {volatility:g} % volatility: liquidated within {days} "
+                     f"in {100 * probability:.1f} % of cases (simple model)")
             if probability >= 0.5:
                 status = f"MORE LIKELY THAN NOT: {share}. Real prices have fatter tails."
                 kind = "danger"
