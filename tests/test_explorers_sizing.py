@@ -154,3 +154,14 @@ def test_q3_stop_is_not_a_guarantee():
     for wrong in "acd":
         assert lesson06.q3.check(wrong).verdict == "wrong"
     assert lesson06.q3.check(2).verdict == "info"
+
+
+def test_a_margin_above_half_the_capital_is_flagged():
+    """2x with a 0.5 % stop: 100 USDT at risk over 300 USDT per BTC is 0.3333 BTC, 20,000 USDT
+    of position and 10,000 USDT of margin at 2x: all of the 10,000 USDT capital."""
+    from isomargin_lib import explorers
+    ex = explorers.stop_and_size()
+    ex.controls["leverage"].value = 2
+    ex.controls["stop"].value = 0.5
+    assert "ties up 100 % of the capital" in ex.status
+    assert 'data-kind="warning"' in ex.readout.value

@@ -282,7 +282,7 @@ def portfolio_shock(spec=PORTFOLIO) -> Explorer:
         "shock": slider("Market move (%)", 0, -SHOCK_LIMIT, SHOCK_LIMIT, 1),
         "betas": toggle("Price moves", MOVES),
         "wallet": slider("Wallet balance (USDT)", 3_000, *WALLET_RANGE, 100),
-        "margin": slider("Isolated margin per position (USDT)", 500, *MARGIN_RANGE, 10),
+        "margin": slider("Margin per position, both modes (USDT)", 500, *MARGIN_RANGE, 10),
         "mode": toggle("Show", MODES),
     }
     return Explorer(controls, fig, compute)

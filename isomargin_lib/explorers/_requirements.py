@@ -39,7 +39,7 @@ def _broken_line(x, y, mask) -> dict:
 
 def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str = "long",
                   max_added: float = 6_000, max_removed: float = 3_000,
-                  max_leverage: int = 100, free_balance: float = 5_000) -> Explorer:
+                  max_leverage: int = 125, free_balance: float = 5_000) -> Explorer:
     """Add or remove isolated margin and watch the liquidation price move.
 
     Parameters
@@ -171,7 +171,8 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
             readings=[
                 Reading("margin", "Isolated margin (USDT)",
                         None if liquidated else account.margin, word="lost"),
-                Reading("at_stake", "Most this trade can lose (USDT)", account.margin),
+                Reading("at_stake", "Margin this trade can lose (USDT; its open profit too)",
+                        account.margin),
                 Reading("margin_change", "Margin change applied (USDT)", applied),
                 Reading("liquidation_price", "Liquidation price (USDT)", liquidation),
                 _distance_reading("distance_percent", f"Price {'fall' if long else 'rise'} "
@@ -242,7 +243,7 @@ def tier_ladder(tiers: MarginTiers = BINANCE_BTCUSDT, sizes=LADDER_SIZES):
     fig.add_trace(plots.line("effective rate (MM / notional)", "maintenance", dash="solid",
                              x=grid, y=effective,
                              hovertemplate="%{x:,.0f} USDT: %{y:.3f} %<extra></extra>"))
-    sized = plots.marker("sizes printed below", "isolated", x=sizes, y=marked_rates,
+    sized = plots.marker("example sizes", "isolated", x=sizes, y=marked_rates,
                          text=labels, textposition="top left",
                          hovertemplate="%{x:,.0f} USDT: %{y:.3f} %<extra></extra>")
     sized.mode = "markers+text"

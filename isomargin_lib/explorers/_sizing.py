@@ -40,6 +40,9 @@ def _outcome_curve(prices, side, entry_price, quantity, stop, liquidation, margi
     return x, y
 
 
+LARGE_MARGIN_SHARE = 0.5  # margin above half the capital earns a warning
+
+
 def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
                   tiers: MarginTiers = BINANCE_BTCUSDT) -> Explorer:
     """Fixed-fractional position sizing with a stop, and where the liquidation price sits.
@@ -173,6 +176,12 @@ def stop_and_size(capital: float = 10_000, entry_price: float = 60_000,
             status = (f"The stop fires first: a {stop:g} % move closes the trade for a loss of "
                       f"{sizing.risk_amount:,.2f} USDT ({risk:g} % of capital).")
             kind = "ok"
+            share = sizing.margin / capital
+            if share > LARGE_MARGIN_SHARE:
+                status += (f" But the margin ties up {100 * share:.0f} % of the capital: little "
+                           "is left for other trades, and a gap past the stop could take all of "
+                           "it. Raise the leverage a little or size down.")
+                kind = "warning"
 
         zone_x, zone_y = plots.liquidated_zone(side, liquidation_move, X_RANGE, Y_RANGE)
         return Frame(
