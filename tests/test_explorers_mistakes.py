@@ -114,6 +114,12 @@ def test_lesson11_exercises():
     for typed in (0.0333, 0.03333, "0.0333 BTC"):
         assert lesson11.quiz4.check(typed).correct
     assert "decimals" in lesson11.quiz4.check(0.03).message
+    # Multiplying the risk-based size by the 5x leverage: 0.1667 BTC, whose 3,000 USDT stop
+    # distance would lose 500 USDT, 5 % of the capital.
+    times_leverage = lesson11.quiz4.check(5 * 100 / 3_000)
+    assert times_leverage.verdict == "wrong"
+    assert "multiplied by the leverage" in times_leverage.message
+    assert "5 % of the capital" in times_leverage.message
     # Feedback names the question as the learner types it.
     for name in ("m1", "m2", "m3", "m4", "quiz1", "quiz2", "quiz3", "quiz4", "quiz5", "quiz6"):
         assert getattr(lesson11, name).label == f"ex.{name}"
@@ -144,5 +150,5 @@ def test_volatility_status_says_the_fall_liquidates(ex):
     assert "survives" not in ex.status
     assert f"in {ex.numbers['mistake']:.0f} % of cases" in ex.status
     ex.controls["mistake"].value = "wrong margin mode"
-    assert f"only a {fall(20, 10_000):.1f} % fall liquidates it instead of {move:.1f} %" \
+    assert f"it takes a {fall(20, 10_000):.1f} % fall (not {move:.1f} %) to liquidate it" \
         in ex.status

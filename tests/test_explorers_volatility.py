@@ -81,6 +81,25 @@ def test_controls_move_figure_and_readout(explorer, leverage, volatility, horizo
         assert explorer.texts[key] in explorer.readout.value
 
 
+@pytest.mark.parametrize(("leverage", "volatility", "horizon"),
+                         [(5, 60, 7), (10, 60, 7), (20, 60, 7), (10, 40, 30), (50, 100, 1)])
+def test_distance_in_typical_moves(explorer, leverage, volatility, horizon):
+    """The fall to liquidation (1 - LP / entry, LP from the library) divided by the typical
+    move over the horizon, sigma * sqrt(days / 365): at 60 % and 7 days, 0.6 * sqrt(7/365) =
+    8.31 %, so 20x (fall 4.62 %, the lesson's worked example) is 0.56 typical moves away."""
+    set_controls(explorer, leverage=leverage, volatility=volatility, horizon=horizon)
+    barrier = liquidation_price(long_at(leverage), MARGIN, tiers=BINANCE_BTCUSDT)
+    expected = (1 - barrier / ENTRY) / (volatility / 100 * math.sqrt(horizon / 365))
+    assert_allclose(explorer.numbers["typical_moves"], expected)
+    assert_allclose(explorer.numbers["typical_moves"],
+                    explorer.numbers["fall_percent"] / explorer.numbers["sigma_horizon_percent"])
+    assert 'data-key="typical_moves"' in explorer.readout.value
+    assert explorer.texts["typical_moves"] in explorer.readout.value
+    assert "typical moves" in explorer.readout.value
+    if (leverage, volatility, horizon) == (20, 60, 7):
+        assert explorer.texts["typical_moves"] == "0.56"
+
+
 def test_status_follows_the_probability(explorer):
     set_controls(explorer, leverage=3, volatility=40, horizon=7)
     assert 'data-kind="ok"' in explorer.readout.value
@@ -96,6 +115,7 @@ def test_1x_cannot_be_liquidated(explorer):
     set_controls(explorer, leverage=1)
     assert explorer.numbers["probability_percent"] == 0
     assert explorer.texts["liquidation_price"] == "none"
+    assert explorer.numbers["typical_moves"] is None
     assert explorer.numbers["sample_liquidated"] == 0
     assert "cannot be liquidated" in explorer.status
 
@@ -239,6 +259,11 @@ def test_appendix_a2_exercises():
     assert_numeric_feedback(lessonA2.q1)
     assert "TOUCHING" in lessonA2.q1.check(lesson07.q2.answer).message
     assert 0.45 < lessonA2.q1.answer / lesson07.q2.answer < 0.55
+    # Half the touch probability, 35.94 / 2 = 17.97 %, is 1.8 % off the answer (18.30 %):
+    # it gets its own message, not "keep more decimals".
+    for halved in (lesson07.q2.answer / 2, round(lesson07.q2.answer / 2, 2)):
+        feedback = lessonA2.q1.check(halved)
+        assert feedback.verdict == "wrong" and "only approximate" in feedback.message
     assert lessonA2.q2.check("b").correct and lessonA2.q3.check("b").correct
     for wrong in "acd":
         assert lessonA2.q2.check(wrong).verdict == "wrong"

@@ -68,15 +68,18 @@ _Q2_LIQUIDATION = _Q2_RECORD.events_of("liquidated")[0]
 q2 = NumericExercise(
     answer=-Q2.change,
     unit="USDT",
-    hint_text=f"Replay it with `replay_crash('{Q2_CRASH}', {Q2_LEVERAGE}, "
-              f"entry_hour={Q2_ENTRY})` (or the explorer) and compare the account at the end "
-              f"with the {CRASH_WALLET:,.0f} USDT it started with. What does a liquidated "
-              "isolated position lose?",
+    hint_text=f"Sum up the replay with `replay_outcome(replay_crash('{Q2_CRASH}', "
+              f"{Q2_LEVERAGE}, entry_hour={Q2_ENTRY}))` (or use the explorer) and compare the "
+              f"account at the end with the {CRASH_WALLET:,.0f} USDT it started with. What "
+              "does a liquidated isolated position lose?",
     solution_text=f"`-replay_outcome(replay_crash('{Q2_CRASH}', {Q2_LEVERAGE}, "
                   f"entry_hour={Q2_ENTRY})).change`: the position was liquidated, so the "
                   f"account lost its whole isolated margin, {CRASH_MARGIN:,.0f} USDT: the loss "
                   "down to the liquidation price, plus the maintenance margin left there, which "
-                  "the exchange's liquidation engine keeps (clearance fee / insurance fund). "
+                  "the exchange's liquidation engine keeps: as its liquidation clearance fee (a "
+                  "fee the exchange charges for closing a position by force) and for its "
+                  "insurance fund (the exchange's reserve that pays for liquidations that end "
+                  "below the bankruptcy price). "
                   f"The other {CRASH_WALLET - CRASH_MARGIN:,.0f} USDT of the wallet were "
                   "untouched.",
     mistakes=[

@@ -146,6 +146,10 @@ quiz4 = NumericExercise(
     mistakes=[Mistake(10_000 * 5 / 60_000, "That uses the whole capital at 5x. The size comes "
                                             "from the amount at risk and the stop distance; "
                                             "leverage only sets the margin."),
+              Mistake(_SIZE.quantity * 5, "You multiplied by the leverage. The size comes from "
+                                          "the risk and the stop alone: with this size the stop "
+                                          "would lose 5 % of the capital, not 1 %. Leverage "
+                                          "only decides how much margin the position ties up."),
               Mistake(round(_SIZE.quantity, 2), "Rounded too far: BTC quantities are small, "
                                                 "keep at least four decimals.")],
     rtol=5e-3, atol=1e-5, fmt="{:,.5f}",

@@ -39,6 +39,10 @@ q1 = NumericExercise(
         Mistake(100 * _normal_cdf(_B / _S),
                 "Almost: you left out m = -s²/2, the small downward drift of the log price. "
                 "Use Φ((b − m) / s) = Φ((b + s²/2) / s)."),
+        Mistake(_TOUCH / 2,
+                "You halved the chance of touching (lesson 07's question 2). Halving is only "
+                "approximate: the formula's two terms are close but not equal. Compute the "
+                "first term, Φ((b − m) / s), as the hint says."),
         Mistake(100 - _ENDS_BELOW,
                 "That is the chance of ending ABOVE the liquidation price: Φ gives the chance "
                 "of being below a level."),

@@ -192,8 +192,8 @@ def mistake_scenarios() -> Explorer:
                                 MARGIN if _fall(move) else None),
                         Reading("detail", "Fall that liquidates in cross (%)",
                                 _fall(cross_move), "{:.2f}")]
-            status = (f"In cross mode the whole {WALLET:,.0f} USDT backs the trade: only a "
-                      f"{-cross_move:.1f} % fall liquidates it instead of {-move:.1f} %, and "
+            status = (f"In cross mode the whole {WALLET:,.0f} USDT backs the trade: it takes "
+                      f"a {-cross_move:.1f} % fall (not {-move:.1f} %) to liquidate it, and "
                       "then the whole account is gone."
                       if cross_move > -100 else
                       "In cross mode the whole wallet backs this trade; no fall liquidates it, "

@@ -83,7 +83,8 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
         price, 7 a note when it lies below the chart. The right panel's axes change only with
         volatility and horizon; a leverage move sends trace data only.
         Readout keys: ``liquidation_price``, ``fall_percent``,
-        ``sigma_horizon_percent``, ``probability_percent``, ``mc_percent``,
+        ``sigma_horizon_percent``, ``typical_moves`` (the fall divided by σ·√T: the distance
+        to liquidation in typical moves over the horizon), ``probability_percent``, ``mc_percent``,
         ``mc_standard_error_percent``, ``sample_liquidated``.
 
     Notes
@@ -231,6 +232,9 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
                 Reading("fall_percent", "Fall to liquidation (%)", fall),
                 Reading("sigma_horizon_percent", "Typical move over the horizon, σ·√T (%)",
                         100 * spread),
+                Reading("typical_moves",
+                        "Fall to liquidation in typical moves (fall ÷ σ·√T)",
+                        None if fall is None else fall / (100 * spread)),
                 Reading("probability_percent", "Probability of liquidation, model (%)",
                         100 * probability),
                 Reading("mc_percent", "Simulation estimate (%)", 100 * here.probability),
