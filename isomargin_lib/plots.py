@@ -12,6 +12,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from IPython.display import display
 from traitlets import Dict
 
 # The renderer the lessons are stored and tested with: no random ids, so nbval can compare it.
@@ -124,6 +125,25 @@ def format_number(value, fmt: str = "{:,.2f}") -> str:
 def format_time(time) -> str:
     """A time (``numpy.datetime64`` or ISO string) to the minute, as "2020-03-12 10:00"."""
     return str(np.datetime64(time, "m")).replace("T", " ")
+
+
+def iso_times(times) -> list[str]:
+    """Times (``numpy.datetime64`` values or ISO strings) as ISO strings to the second, such as
+    "2020-03-12T10:00:00", for a FigureWidget's data and axis ranges.
+
+    The browser edition's kernel (Pyodide) posts widget messages to the page as they are and
+    cannot send ``datetime`` objects; strings go everywhere, and plotly reads them as dates.
+    """
+    return np.datetime_as_string(np.asarray(times, dtype="datetime64[s]")).tolist()
+
+
+def show(fig: go.Figure) -> None:
+    """Display a static figure from its plotly mime bundle, as the notebook's output.
+
+    The same output as ``fig.show()`` with the course's renderer, without what ``pio.show``
+    demands beside it (``nbformat``, absent from the browser edition's kernel).
+    """
+    display(pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict()), raw=True)
 
 
 def readout_html(rows, status: str = "", status_kind: str = "ok") -> str:

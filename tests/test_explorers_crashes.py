@@ -1,5 +1,6 @@
 """Lesson 08: the crash replay explorer and exercises, driven as a learner would."""
 
+import datetime
 import time
 
 import numpy as np
@@ -174,6 +175,31 @@ def test_crash_switch_redraws_candles_and_axes(crash):
         c = load_btc_crash(name)
         assert_allclose(crash.figure.data[0].low, c.low)
         assert_allclose(crash.figure.layout.yaxis.range[0], 0.75 * c.low.min())
+
+
+def _times_held(value):
+    """Every datetime-like object inside a figure's data or layout (dicts, lists, arrays)."""
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _times_held(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _times_held(v)]
+    if isinstance(value, np.ndarray):
+        return list(value[:1]) if value.dtype.kind in "MO" else []
+    return [value] if isinstance(value, (datetime.date, np.datetime64)) else []
+
+
+def test_the_figure_holds_times_as_iso_strings(crash):
+    """The browser edition's kernel cannot post datetime objects over the widget comm: every
+    time in the figure (traces and axis range) is an ISO string, in every state drawn."""
+    for name in CRASH_WINDOWS:
+        crash.controls["crash"].value = name
+        crash.controls["top_up"].value = 50
+        crash.controls["leverage"].value = 20
+        assert not _times_held(crash.figure._data), name
+        assert not _times_held(crash.figure._layout), name
+        assert np.datetime64(crash.figure.data[0].x[0], "s") == load_btc_crash(name).time[0]
+        assert np.datetime64(crash.figure.layout.xaxis.range[0], "s") == \
+            load_btc_crash(name).time[0]
 
 
 def test_helpers_cache_and_validate():

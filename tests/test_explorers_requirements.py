@@ -238,3 +238,26 @@ def test_q3_btc_liquidation_price_after_eth_falls_further():
     assert q.check(math.nan).verdict == "info"
     assert f"{q.answer:,.2f}" in q.solution().message
     assert not others.is_liquidated(lesson05.Q3_MARKS)
+
+
+def test_static_figures_show_from_their_mime_bundle_without_nbformat(ladder, monkeypatch):
+    """``plots.show`` displays what ``fig.show()`` displays with the course's renderer, and
+    still works where nbformat is missing (the browser edition), where ``pio.show`` raises."""
+    import IPython.display
+    import plotly.io as pio
+    import plotly.io._renderers as renderers
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda *objs, **kw: shown.append((objs, kw)))
+    monkeypatch.setattr(plots, "display", IPython.display.display)
+    pio.show(ladder)
+    plots.show(ladder)
+    assert len(shown) == 2 and shown[0] == shown[1]
+    assert list(shown[1][0][0]) == ["application/vnd.plotly.v1+json"]
+    assert shown[1][1] == {"raw": True}
+    monkeypatch.setattr(renderers, "nbformat", None)
+    with pytest.raises(ValueError, match="nbformat"):
+        pio.show(ladder)
+    plots.show(ladder)
+    assert shown[2] == shown[1]

@@ -28,6 +28,7 @@ MAX_LEVERAGE = 25
 LAST_ENTRY = 228   # hours after the window opens: leave at least 12 hours to replay
 TOP_UP_CHOICES = (("off", 0), ("at 30 %", 30), ("at 50 %", 50), ("at 80 %", 80))
 when = plots.format_time
+iso = plots.iso_times   # the figure gets times as ISO strings (see plots.iso_times)
 
 
 def time_in_candle(candles, index: int, price: float, after: float = 0.0) -> tuple:
@@ -122,8 +123,8 @@ def _lines(candles, record, position, backing, first_lp, threshold):
                           closes[keep].astype("datetime64[s]")])
     r_y = np.concatenate([ratio_y, 100 * record.margin_ratio[keep]])
     r_order = np.argsort(r_x, kind="stable")
-    return ({"x": line_x, "y": line_y}, {"x": r_x[r_order], "y": r_y[r_order]},
-            np.asarray(added_at, dtype="datetime64[s]"))
+    return ({"x": iso(line_x), "y": line_y}, {"x": iso(r_x[r_order]), "y": r_y[r_order]},
+            iso(added_at))
 
 
 def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
@@ -218,20 +219,21 @@ def crash_replay(margin: float = MARGIN, wallet: float = WALLET,
                                        backing, first_lp, top_up / 100)
         added = record.events_of("margin_added")
         traces = {
-            1: {"x": [times[0]], "y": [entry_price]},
+            1: {"x": iso(times[:1]), "y": [entry_price]},
             2: line,
             3: {"x": added_at, "y": [e.price for e in added]},
             4: {"x": line["x"][-1:] if result.liquidated else [],
                 "y": [result.price] if result.liquidated else []},
             5: ratio,
-            6: {"x": window, "y": [100, 100]},
-            7: {"x": span if use_top_up else [], "y": [top_up, top_up] if use_top_up else []},
+            6: {"x": iso(window), "y": [100, 100]},
+            7: {"x": iso(span) if use_top_up else [],
+                "y": [top_up, top_up] if use_top_up else []},
         }
         layout = {}
         if last_drawn["crash"] != crash:  # the candles change only with the crash
-            traces[0] = {"x": candles.time, "open": candles.open, "high": candles.high,
+            traces[0] = {"x": iso(candles.time), "open": candles.open, "high": candles.high,
                          "low": candles.low, "close": candles.close}
-            layout = {"xaxis": {"range": window},
+            layout = {"xaxis": {"range": iso(window)},
                       "yaxis": {"range": [bottom[crash], 1.03 * float(candles.high.max())]}}
             last_drawn["crash"] = crash
 
