@@ -18,6 +18,7 @@ from labdriver import (
     chromium_available,
     launch_chromium,
 )
+from litedriver import LiteLessonPage, LiteSite
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -66,14 +67,15 @@ class SharedPage:
     """One JupyterLab page for the whole session (lessons open one after another in it, without
     reloading the app); replaced by a fresh page after a lesson breaks it."""
 
-    def __init__(self, browser, server):
+    def __init__(self, browser, server, page_class=LessonPage):
         self.context = browser.new_context(viewport=VIEWPORT)
         self.server = server
+        self.page_class = page_class
         self.lesson_page = None
 
     def get(self) -> LessonPage:
         if self.lesson_page is None:
-            self.lesson_page = LessonPage(self.context, self.server)
+            self.lesson_page = self.page_class(self.context, self.server)
         return self.lesson_page
 
     def discard(self) -> None:
@@ -99,3 +101,33 @@ def shared_page(browser, lab_server):
 @pytest.fixture
 def artifacts():
     return ARTIFACTS
+
+
+# --------------------------------------------------------------------------- browser edition
+
+
+@pytest.fixture(scope="session")
+def lite_site(tmp_path_factory):
+    """The browser edition built by the README's build command, served on 127.0.0.1."""
+    _need_browser()
+    site = LiteSite(tmp_path_factory.mktemp("lite")).build().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def offline_browser(lite_site):
+    """Chromium in which no host but 127.0.0.1 resolves."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright, offline=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def lite_page(offline_browser, lite_site):
+    shared = SharedPage(offline_browser, lite_site, LiteLessonPage)
+    yield shared
+    shared.close()
