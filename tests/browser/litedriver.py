@@ -268,31 +268,29 @@ class NativeLesson:
 
     def exercise(self) -> tuple[str, str]:
         """One exercise of the lesson as the learner types it, and the right answer's code:
-        the first numeric question (its answer computed natively, to the cent), else q1."""
-        from isomargin_lib.exercises import NumericExercise
+        the first numeric question (its answer computed natively, every digit), else q1."""
+        from isomargin_lib.exercises import ChoiceExercise, NumericExercise
 
-        for name, value in self.namespace.items():
-            if isinstance(value, types.ModuleType) and value.__name__.startswith(
-                    "isomargin_lib.exercises.lesson"):
-                module = name
-                questions = sorted((n for n in vars(value) if re.fullmatch(r"q\d+", n)),
-                                   key=lambda n: int(n[1:]))
-                break
-        else:
+        modules = [(name, value) for name, value in self.namespace.items()
+                   if isinstance(value, types.ModuleType)
+                   and value.__name__.startswith("isomargin_lib.exercises.lesson")]
+        if not modules:
             raise LookupError(f"{self.path.name} imports no exercises module")
-        exercises = vars(self.namespace[module])
-        numeric = [q for q in questions if isinstance(exercises[q], NumericExercise)]
+        module, exercises = modules[0][0], vars(modules[0][1])
+        questions = [n for n, v in exercises.items()   # in the module's order
+                     if isinstance(v, (NumericExercise, ChoiceExercise))]
+        numeric = [n for n in questions if isinstance(exercises[n], NumericExercise)]
         name = (numeric or questions)[0]
         answer = exercises[name].answer
-        literal = repr(round(answer, 2)) if name in numeric else repr(answer)
-        return f"{module}.{name}", literal
+        return f"{module}.{name}", repr(float(answer) if name in numeric else answer)
 
 
 PAGE_CONTROLS = r"""el => {
   const label = w => ((w.querySelector('.widget-label') || {}).textContent || '').trim();
   const out = [];
+  // The readout's text: aria-valuenow is rounded (1.25 reads 1.3).
   for (const s of el.querySelectorAll('.widget-slider'))
-    out.push([label(s), 'number', s.querySelector('.noUi-handle').getAttribute('aria-valuenow')]);
+    out.push([label(s), 'number', s.querySelector('.widget-readout').textContent]);
   for (const t of el.querySelectorAll('.widget-toggle-buttons'))
     out.push([label(t), 'label', (t.querySelector('button.mod-active') || {}).textContent]);
   for (const d of el.querySelectorAll('.widget-dropdown')) {
@@ -339,9 +337,12 @@ class NativeProbe:
                         # ipywidgets draws a Dropdown's spaces as no-break spaces
                         value = dict(zip(control._options_labels, control._options_values))[
                             shown.replace("\xa0", " ").strip()]
-                    else:
-                        value = type(control.value)(float(shown)) if isinstance(
-                            control.value, int) else float(shown)
+                    else:  # the step nearest to the text (it is rounded to the format)
+                        steps = round((float(shown.replace(",", "")) - control.min)
+                                      / control.step)
+                        value = control.min + steps * control.step
+                        if isinstance(control.value, int):
+                            value = int(value)
                     if control.value != value:
                         control.value = value
 

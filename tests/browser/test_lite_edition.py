@@ -76,9 +76,10 @@ def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts
                 + "\n".join(page.console_errors) + "\n\nserver log tail:\n"
                 + lite_site.log_tail())
     except Exception:
-        try:
-            page.screenshot(artifacts / f"lite-{lesson.stem}.png")
-        finally:
-            lite_page.discard()
+        page.screenshot(artifacts / f"lite-{lesson.stem}.png")
         raise
+    finally:
+        # A fresh page per lesson: the previous lesson's kernel worker and widgets go with it
+        # (in one long-lived page each later lesson ran slower).
+        lite_page.discard()
     assert not problems, f"{lesson.name} in the browser edition:\n  " + "\n  ".join(problems)
