@@ -26,6 +26,42 @@ def test_pyproject_lower_bound_is_the_browser_editions_numpy():
     assert f'"numpy>={NUMPY_FLOOR}"' in text
 
 
+def test_the_library_needs_nothing_the_browser_lacks():
+    """Pyodide has no processes, threads or sockets: the library imports none of them, and its
+    data are read as package resources (``importlib.resources``), not from paths."""
+    import ast
+
+    # (Threads: only natively, through concurrent.futures; see the next test.)
+    banned = {"subprocess", "threading", "multiprocessing", "socket", "urllib", "http",
+              "asyncio", "requests"}
+    for path in sorted((ROOT / "isomargin_lib").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [])
+            for name in names:
+                assert name.split(".")[0] not in banned, f"{path.name} imports {name}"
+            if isinstance(node, ast.Name):
+                assert node.id != "__file__", f"{path.name} reads files by path (__file__)"
+
+
+def test_monte_carlo_starts_no_thread_in_the_browser(monkeypatch):
+    """Natively the Monte Carlo runs one thread per core; in Pyodide ("emscripten") it runs in
+    the calling thread, with the same result (chunks have their own seeded generators)."""
+    from isomargin_lib import _risk
+
+    native = _risk.barrier_hits_mc(-0.2, mean=0.0, std=0.02, steps=50, paths=50_000, seed=7)
+
+    def no_threads(*args, **kwargs):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(_risk, "ThreadPoolExecutor", no_threads)
+    monkeypatch.setattr(_risk.sys, "platform", "emscripten")
+    assert _risk.barrier_hits_mc(-0.2, mean=0.0, std=0.02, steps=50, paths=50_000,
+                                 seed=7) == native
+
+
 @pytest.mark.slow
 def test_unit_tests_pass_with_numpy_2_0_on_python_3_12(tmp_path, request):
     if not _slow_enabled(request.config):

@@ -1,4 +1,5 @@
-"""One JupyterLab server and one Chromium for the whole browser session.
+"""One JupyterLab server and one Chromium for the whole browser session; for the browser
+edition, one built site, served, and one offline Chromium.
 
 Without Chromium at ``/usr/bin/chromium`` (or ``ISOMARGIN_CHROMIUM``) the browser tests skip
 with that reason; with ``ISOMARGIN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
@@ -7,6 +8,7 @@ with that reason; with ``ISOMARGIN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,11 @@ def artifacts():
 def lite_site(tmp_path_factory):
     """The browser edition built by the README's build command, served on 127.0.0.1."""
     _need_browser()
+    if shutil.which("npm") is None:
+        reason = "npm not found: the browser edition's build takes Pyodide from npm"
+        if _require_browser():
+            pytest.fail(f"ISOMARGIN_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+        pytest.skip(reason)
     site = LiteSite(tmp_path_factory.mktemp("lite")).build().start()
     yield site
     site.stop()

@@ -42,6 +42,7 @@ class LiteSite:
 
     def __init__(self, workdir: Path):
         self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.root = self.workdir / "www"
         self.output = self.root / SUBPATH
         self.log_path = self.workdir / "http.log"
