@@ -155,28 +155,16 @@ class LiteLessonPage(LessonPage):
             f"{r.status} {r.url}"))
 
     def open(self, relative_path: str, timeout: float = 120_000) -> LiteLessonPage:
-        started = time.perf_counter()
-        self.timings = {}
-        if self.loaded:
-            self.close_notebook()
-            self._open_from_file_browser(relative_path, timeout)
-        else:
-            self.page.goto(self.server.lab_url(relative_path))
-            self.page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout)
-            from labdriver import JS_HELPERS
-            self.page.evaluate(JS_HELPERS)
-            self.loaded = True
-        self.path = relative_path
-        cells = len(json.loads((ROOT / relative_path).read_text())["cells"])
-        # The site's notebooks attach cells as the page idles ("defer" windowing): wait for all.
-        self.page.wait_for_function(
-            "n => window.__iso.panel().querySelectorAll('.jp-Cell').length >= n", arg=cells,
-            timeout=timeout)
-        self.wait_kernel_ready(timeout)
-        self.timings["open_s"] = self.timings["kernel_ready_s"] = time.perf_counter() - started
+        super().open(relative_path, timeout)
+        self.timings["kernel_ready_s"] = self.timings["open_s"]
         return self
 
     def wait_kernel_ready(self, timeout: float = 120_000) -> None:
+        # The site's notebooks attach cells as the page idles ("defer" windowing): wait for all.
+        cells = len(json.loads((ROOT / self.path).read_text())["cells"])
+        self.page.wait_for_function(
+            "n => window.__iso.panel().querySelectorAll('.jp-Cell').length >= n", arg=cells,
+            timeout=timeout)
         self.page.wait_for_function(KERNEL_IDLE, timeout=timeout)
 
     def kernel_id(self) -> str | None:

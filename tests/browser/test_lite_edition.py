@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from labdriver import lesson_files
 from litedriver import NativeLesson
-from test_lessons_in_browser import check_explorers
+from test_lessons_in_browser import check_explorers, run_all_problems, save_failure
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +44,7 @@ def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts
     try:
         native = NativeLesson(lesson)
         page.open(f"lessons/{lesson.name}")
-        timings = page.run_all()
-        if timings["run_failed"] or timings["cells_run"] < timings["cells"]:
-            problems.append(f"Run All stopped: {timings['cells_run']} of {timings['cells']} "
-                            "code cells ran")
-        problems += page.problems()
-        orphans = page.orphan_sliders()
-        if orphans:
-            problems.append(f"{orphans} slider(s) outside any explorer (no readout/figure)")
+        problems += run_all_problems(page)
         if not problems:
             probe = page.use_native(native)
             shown = len(page.explorers())
@@ -70,11 +63,8 @@ def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts
         problems += [f"server answered: {r}"
                      for r in lite_site.failed_requests()[requests_before:]]
         if problems:
-            page.screenshot(artifacts / f"lite-{lesson.stem}.png")
-            (artifacts / f"lite-{lesson.stem}.log").write_text(
-                "\n".join(problems) + "\n\nbrowser console errors:\n"
-                + "\n".join(page.console_errors) + "\n\nserver log tail:\n"
-                + lite_site.log_tail())
+            save_failure(page, artifacts / f"lite-{lesson.stem}", problems,
+                         lite_site.log_tail())
     except Exception:
         page.screenshot(artifacts / f"lite-{lesson.stem}.png")
         raise
