@@ -56,13 +56,20 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(lab_server):
+def playwright_driver():
+    """One playwright for the session (its sync API allows one at a time in a thread)."""
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(lab_server, playwright_driver):
+    chromium = launch_chromium(playwright_driver)
+    yield chromium
+    chromium.close()
 
 
 class SharedPage:
@@ -123,14 +130,11 @@ def lite_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def offline_browser(lite_site):
+def offline_browser(lite_site, playwright_driver):
     """Chromium in which no host but 127.0.0.1 resolves."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright, offline=True)
-        yield chromium
-        chromium.close()
+    chromium = launch_chromium(playwright_driver, offline=True)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="session")
