@@ -17,6 +17,10 @@ Prints a table and writes ``benchmarks/RESULTS.md``:
   install time and size, JupyterLab start, and the ``import nbformat`` cost with the pinned
   jsonschema and with the newest one.
 
+``--lite`` measures the browser edition instead (``lite/build.py``'s site in Chromium, offline):
+build time and size, per lesson kernel ready, Run All and slider -> redraw, and writes that
+section of ``RESULTS.md`` beside the server-mode numbers (a full run keeps the section).
+
 The lessons are served from a temporary copy; the benchmark never writes to ``lessons/``.
 """
 
@@ -210,6 +214,82 @@ def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- other parts
+
+
+def lite_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
+    """The browser edition: build the site, then per lesson in a fresh browser context (a cold
+    start: nothing cached) kernel ready, Run All, and slider -> redraw of each explorer."""
+    from litedriver import LiteLessonPage, LiteSite
+    from playwright.sync_api import sync_playwright
+
+    print("… browser edition: build", flush=True)
+    site = LiteSite(workdir / "lite").build().start()
+    size = sum(p.stat().st_size for p in site.output.rglob("*") if p.is_file())
+    results = {"build_s": site.build_seconds, "site_bytes": size, "lessons": {},
+               "explorers": []}
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright, offline=True)
+            for lesson in lessons:
+                print(f"… lite {lesson.name}", flush=True)
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = LiteLessonPage(context, site)
+                page.open(f"lessons/{lesson.name}")
+                timings = page.run_all()
+                views = page.explorers()
+                results["lessons"][lesson.stem] = {
+                    "kernel_ready_s": timings["kernel_ready_s"],
+                    "run_all_idle_s": timings["run_all_idle_s"],
+                    "first_explorer_s": timings["first_explorer_s"],
+                    "explorers": len(views), "problems": page.problems(),
+                    "failed_requests": page.failed_requests}
+                for i, view in enumerate(views):
+                    if not view.sliders().count():
+                        continue
+                    row = {"lesson": lesson.stem, "explorer": i,
+                           "ours": measure_variant(page.page, page.traffic, view.root, moves)}
+                    results["explorers"].append(row)
+                    print(f"  explorer {i + 1}: paint {fmt(row['ours']['paint_median'])} ms",
+                          flush=True)
+                context.close()
+            browser.close()
+    finally:
+        site.stop()
+    return results
+
+
+def lite_report(data: dict, server: dict | None) -> str:
+    """The browser edition's section of RESULTS.md, beside the server-mode numbers."""
+    lite = data["lite"]
+    server = server or {}
+    lines = [
+        "## Browser edition (JupyterLite), beside server mode",
+        "",
+        f"Measured {data['date']} by `python benchmarks/run.py --lite` ({data['moves']} moves "
+        f"per explorer): the site built by `python3 lite/build.py` in "
+        f"{lite['build_s']:.0f} s ({lite['site_bytes'] / 1e6:.1f} MB), served on 127.0.0.1, "
+        "Chromium with every host but loopback unresolvable. Each lesson in a fresh browser "
+        "context (cold: nothing cached). *kernel ready*: page load to the Pyodide kernel idle "
+        "(Pyodide, the course's wheels, IPython); *Run All*: click to the last cell done; "
+        "*paint*: median keydown → frame after the trace SVG changed (all sliders of the "
+        "lesson's explorers). Server mode: JupyterLab, from the run of "
+        f"{server.get('date', '—')} above (*open*: page load to kernel idle).",
+        "",
+        "| lesson | lite kernel ready (s) | lite Run All (s) | lite paint median (ms) | "
+        "server open (s) | server Run All (s) | server paint median (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    server_lessons = server.get("browser", {}).get("lessons", {})
+    server_rows = server.get("browser", {}).get("explorers", [])
+    for stem, row in lite["lessons"].items():
+        paints = [r["ours"]["paint_median"] for r in lite["explorers"] if r["lesson"] == stem]
+        theirs = [r["ours"]["paint_median"] for r in server_rows if r["lesson"] == stem]
+        other = server_lessons.get(stem, {})
+        lines.append(
+            f"| {stem} | {fmt(row['kernel_ready_s'], 1)} | {fmt(row['run_all_idle_s'], 1)} | "
+            f"{fmt(median(paints))} | {fmt(other.get('open_s'), 1)} | "
+            f"{fmt(other.get('run_all_idle_s'), 1)} | {fmt(median(theirs))} |")
+    return "\n".join(lines) + "\n"
 
 
 def timed(command, **kwargs) -> tuple[float, subprocess.CompletedProcess]:
@@ -461,8 +541,12 @@ def main() -> None:
     parser.add_argument("--skip-install", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--lite", action="store_true",
+                        help="only the browser edition: write its section of RESULTS.md")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     args = parser.parse_args()
+    if args.lite:
+        return main_lite(args)
 
     import ipywidgets
     import jupyterlab
@@ -498,10 +582,50 @@ def main() -> None:
     print(text)
     # Hand-written findings under "## Notes" survive a re-run.
     previous = Path(args.output).read_text() if Path(args.output).exists() else ""
+    # So does the browser edition's section (measured by --lite).
+    if LITE_START in previous:
+        start = previous.index(LITE_START)
+        end = previous.find("\n## ", start + 1)
+        text += previous[start:end if end >= 0 else len(previous)].rstrip() + "\n"
+        old_json = Path(args.output).with_suffix(".json")
+        if old_json.exists():
+            data.setdefault("lite", json.loads(old_json.read_text()).get("lite"))
     if "\n## Notes" in previous:
         text += "\n" + previous[previous.index("\n## Notes") + 1:].rstrip()
     Path(args.output).write_text(text + "\n")
     Path(args.output).with_suffix(".json").write_text(json.dumps(data, indent=1, default=str))
+
+
+LITE_START = "\n## Browser edition (JupyterLite)"
+
+
+def main_lite(args) -> None:
+    """Measure the browser edition and put its section into RESULTS.md / RESULTS.json, keeping
+    the server-mode results there as they were measured."""
+    if not chromium_available():
+        sys.exit("Chromium not found at /usr/bin/chromium (apt-get install chromium)")
+    output = Path(args.output)
+    server = (json.loads(output.with_suffix(".json").read_text())
+              if output.with_suffix(".json").exists() else {})
+    lessons = lesson_files(ROOT / "lessons")
+    if args.lessons:
+        lessons = [p for p in lessons if any(p.name.startswith(x) for x in args.lessons)]
+    data = {"date": time.strftime("%Y-%m-%d %H:%M"), "moves": args.moves}
+    with tempfile.TemporaryDirectory(prefix="isomargin-bench-") as tmp:
+        data["lite"] = lite_benchmarks(lessons, args.moves, Path(tmp))
+    section = lite_report(data, server)
+    print(section)
+    text = output.read_text() if output.exists() else "# Benchmarks\n"
+    notes = text.index("\n## Notes") if "\n## Notes" in text else len(text)
+    if LITE_START in text:
+        start = text.index(LITE_START)
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + text[end if end >= 0 else len(text):]
+        notes = text.index("\n## Notes") if "\n## Notes" in text else len(text)
+    text = text[:notes].rstrip() + "\n\n" + section + text[notes:]
+    output.write_text(text.rstrip() + "\n")
+    server["lite"] = dict(data["lite"], date=data["date"], moves=data["moves"])
+    output.with_suffix(".json").write_text(json.dumps(server, indent=1, default=str))
 
 
 if __name__ == "__main__":

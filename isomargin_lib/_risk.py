@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -323,12 +324,18 @@ def _count_hits(rng, paths, steps, mean, std, log_barrier) -> int:
     return int(np.count_nonzero(hit))
 
 
+def _default_workers() -> int:
+    """One thread per core; one in the browser edition (Pyodide: ``sys.platform`` is
+    "emscripten"), where no thread can be started."""
+    return 1 if sys.platform == "emscripten" else (os.cpu_count() or 1)
+
+
 def _by_chunks(seed, paths, workers, work) -> list:
     """``work(generator, size)`` for each chunk of at most ``_CHUNK_PATHS`` paths, each chunk
     with its own SFC64 generator spawned from the seed's SeedSequence; results in chunk order,
     the same whatever ``workers`` is."""
     workers = _checks.whole_number(
-        "workers", (os.cpu_count() or 1) if workers is None else workers, 1)
+        "workers", _default_workers() if workers is None else workers, 1)
     sizes = [min(_CHUNK_PATHS, paths - start) for start in range(0, paths, _CHUNK_PATHS)]
     generators = [np.random.Generator(np.random.SFC64(child))
                   for child in _seed_sequence(seed).spawn(len(sizes))]

@@ -1,4 +1,5 @@
-"""One JupyterLab server and one Chromium for the whole browser session.
+"""One JupyterLab server and one Chromium for the whole browser session; for the browser
+edition, one built site, served, and one offline Chromium.
 
 Without Chromium at ``/usr/bin/chromium`` (or ``ISOMARGIN_CHROMIUM``) the browser tests skip
 with that reason; with ``ISOMARGIN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
@@ -7,6 +8,7 @@ with that reason; with ``ISOMARGIN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from labdriver import (
     chromium_available,
     launch_chromium,
 )
+from litedriver import LiteLessonPage, LiteSite
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -53,27 +56,35 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(lab_server):
+def playwright_driver():
+    """One playwright for the session (its sync API allows one at a time in a thread)."""
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(lab_server, playwright_driver):
+    chromium = launch_chromium(playwright_driver)
+    yield chromium
+    chromium.close()
 
 
 class SharedPage:
     """One JupyterLab page for the whole session (lessons open one after another in it, without
     reloading the app); replaced by a fresh page after a lesson breaks it."""
 
-    def __init__(self, browser, server):
+    def __init__(self, browser, server, page_class=LessonPage):
         self.context = browser.new_context(viewport=VIEWPORT)
         self.server = server
+        self.page_class = page_class
         self.lesson_page = None
 
     def get(self) -> LessonPage:
         if self.lesson_page is None:
-            self.lesson_page = LessonPage(self.context, self.server)
+            self.lesson_page = self.page_class(self.context, self.server)
         return self.lesson_page
 
     def discard(self) -> None:
@@ -99,3 +110,35 @@ def shared_page(browser, lab_server):
 @pytest.fixture
 def artifacts():
     return ARTIFACTS
+
+
+# --------------------------------------------------------------------------- browser edition
+
+
+@pytest.fixture(scope="session")
+def lite_site(tmp_path_factory):
+    """The browser edition built by the README's build command, served on 127.0.0.1."""
+    _need_browser()
+    if shutil.which("npm") is None:
+        reason = "npm not found: the browser edition's build takes Pyodide from npm"
+        if _require_browser():
+            pytest.fail(f"ISOMARGIN_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+        pytest.skip(reason)
+    site = LiteSite(tmp_path_factory.mktemp("lite")).build().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def offline_browser(lite_site, playwright_driver):
+    """Chromium in which no host but 127.0.0.1 resolves."""
+    chromium = launch_chromium(playwright_driver, offline=True)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def lite_page(offline_browser, lite_site):
+    shared = SharedPage(offline_browser, lite_site, LiteLessonPage)
+    yield shared
+    shared.close()

@@ -217,9 +217,15 @@ class LabServer:
             pass
 
 
-def launch_chromium(playwright):
-    """Debian's Chromium through playwright's sync API (executable_path; no downloaded browser)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+# Every host name but loopback's is unresolvable: any request that would leave the machine fails.
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+def launch_chromium(playwright, *, offline: bool = False):
+    """Debian's Chromium through playwright's sync API (executable_path; no downloaded browser);
+    ``offline``: no host but 127.0.0.1 resolves."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=CHROMIUM_ARGS + (OFFLINE_ARGS if offline else []))
 
 
 # --------------------------------------------------------------------------- kernel websocket
@@ -424,26 +430,29 @@ def _esm_size(raw) -> int:
 PROBE_SOURCE = """
 import gc, json, sys, types
 
-def explorers():
+def live():
     from ipywidgets.widgets.widget import _instances
     from isomargin_lib.explorers import Explorer
     order = {model_id: i for i, model_id in enumerate(_instances)}
-    found = []
-    live = [e for e in gc.get_objects()
-            if isinstance(e, Explorer) and not getattr(e, "_iso_bench", False)]
-    for e in sorted(live, key=lambda e: order.get(e.widget.model_id, 0)):
-        try:
-            fresh = {r.key: r.text for r in e._compute(**e.values()).readings}
-        except Exception as error:
-            fresh = {"error": f"{type(error).__name__}: {error}"}
-        found.append({"name": e._compute.__qualname__.split(".")[0],
-                      "controls": {n: [getattr(c, "description", ""), c.value]
-                                   for n, c in e.controls.items()},
-                      "texts": e.texts, "fresh": fresh})
-    return json.dumps(found, default=str)
+    found = [e for e in gc.get_objects()
+             if isinstance(e, Explorer) and not getattr(e, "_iso_bench", False)]
+    return sorted(found, key=lambda e: order.get(e.widget.model_id, 0))
+
+def describe(e):
+    try:
+        fresh = {r.key: r.text for r in e._compute(**e.values()).readings}
+    except Exception as error:
+        fresh = {"error": f"{type(error).__name__}: {error}"}
+    return {"name": e._compute.__qualname__.split(".")[0],
+            "controls": {n: [getattr(c, "description", ""), c.value]
+                         for n, c in e.controls.items()},
+            "texts": e.texts, "fresh": fresh}
+
+def explorers():
+    return json.dumps([describe(e) for e in live()], default=str)
 
 module = types.ModuleType("_isomargin_probe")
-module.explorers = explorers
+module.live, module.describe, module.explorers = live, describe, explorers
 sys.modules["_isomargin_probe"] = module
 """
 PROBE_SETUP = f"exec({PROBE_SOURCE!r}, {{}})"
@@ -680,11 +689,13 @@ class LessonPage:
     reloading the application. Pass ``page`` to reuse a page across lessons.
     """
 
+    traffic_class = KernelTraffic
+
     def __init__(self, context, server: LabServer, page=None):
         self.server = server
         self.page = page or context.new_page()
         self.page.set_default_timeout(30_000)
-        self.traffic = KernelTraffic(self.page)
+        self.traffic = self.traffic_class(self.page)
         self.console_errors: list[str] = []
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
@@ -808,11 +819,10 @@ class LessonPage:
         bytes_mark = (self.traffic.bytes_received, self.traffic.bytes_sent)
         cells = self.code_cell_count()
         started = time.perf_counter()
-        self.page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        self.page.locator('#jp-mainmenu-run [data-command="runmenu:run-all"]').click()
+        self.menu_command("Run", "runmenu:run-all")
         deadline = started + timeout
         while True:
-            sent, replies, failed = self.traffic.execution_done(mark)
+            sent, replies, failed = self.execution_done(mark)
             if sent and replies == sent and (sent >= cells or failed) and self.traffic.is_idle():
                 break
             if time.perf_counter() > deadline:
@@ -830,6 +840,15 @@ class LessonPage:
             "cells_run": sent, "cells": cells, "run_failed": failed,
         })
         return dict(self.timings)
+
+    def menu_command(self, menu: str, command: str) -> None:
+        """Click ``command`` (a data-command id) in the main menu ``menu``, as a learner does."""
+        self.page.locator(".lm-MenuBar-item", has_text=menu).first.click()
+        self.page.locator(f'#jp-mainmenu-{menu.lower()} [data-command="{command}"]').click()
+
+    def execution_done(self, mark: int) -> tuple[int, int, bool]:
+        """(cells sent to the kernel, replies, any reply an error) since ``mark``."""
+        return self.traffic.execution_done(mark)
 
     def settle_widgets(self, timeout: float = 15) -> None:
         """Wait until the widget views have rendered: every slider belongs to a drawn explorer

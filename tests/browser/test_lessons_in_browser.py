@@ -126,30 +126,42 @@ def check_explorers(lesson: LessonPage) -> tuple[list[str], int]:
     return problems, actions
 
 
+def run_all_problems(page: LessonPage) -> list[str]:
+    """Run All, then what is wrong in the notebook: cells that did not run, error outputs,
+    failed widgets, sliders outside an explorer."""
+    timings = page.run_all()
+    problems = []
+    if timings["run_failed"] or timings["cells_run"] < timings["cells"]:
+        problems.append(f"Run All stopped: {timings['cells_run']} of {timings['cells']} "
+                        "code cells ran")
+    problems += page.problems()
+    orphans = page.orphan_sliders()
+    if orphans:
+        problems.append(f"{orphans} slider(s) outside any explorer (no readout/figure)")
+    return problems
+
+
+def save_failure(page: LessonPage, path: Path, problems: list[str], server_log: str) -> None:
+    """A screenshot (``path``.png) and a log (``path``.log) of a failing lesson."""
+    page.screenshot(path.with_suffix(".png"))
+    path.with_suffix(".log").write_text(
+        "\n".join(problems) + "\n\nbrowser console errors:\n" + "\n".join(page.console_errors)
+        + "\n\nserver log tail:\n" + server_log)
+
+
 @pytest.mark.parametrize("lesson", LESSON_FILES, ids=[p.stem for p in LESSON_FILES])
 def test_lesson_runs_and_explorers_respond(lesson, lab_server, shared_page, artifacts):
     page = shared_page.get()
     problems: list[str] = []
     try:
         page.open(f"lessons/{lesson.name}")
-        timings = page.run_all()
-        if timings["run_failed"] or timings["cells_run"] < timings["cells"]:
-            problems.append(f"Run All stopped: {timings['cells_run']} of {timings['cells']} "
-                            "code cells ran")
-        problems += page.problems()
-        orphans = page.orphan_sliders()
-        if orphans:
-            problems.append(f"{orphans} slider(s) outside any explorer (no readout/figure)")
+        problems += run_all_problems(page)
         if not problems:
             explorer_problems, _ = check_explorers(page)
             problems += explorer_problems
             problems += page.problems()
         if problems:
-            page.screenshot(artifacts / f"{lesson.stem}.png")
-            (artifacts / f"{lesson.stem}.log").write_text(
-                "\n".join(problems) + "\n\nbrowser console errors:\n"
-                + "\n".join(page.console_errors) + "\n\nserver log tail:\n"
-                + lab_server.log_tail())
+            save_failure(page, artifacts / lesson.stem, problems, lab_server.log_tail())
     except Exception:
         try:
             page.screenshot(artifacts / f"{lesson.stem}.png")

