@@ -255,16 +255,17 @@ class NativeLesson:
             os.chdir(cwd)
         self.explorers = [e for e in probe.live() if id(e) not in before]
 
-    def exercise(self) -> tuple[str, str]:
+    def exercise(self) -> tuple[str, str] | None:
         """One exercise of the lesson as the learner types it, and the right answer's code:
-        the first numeric question (its answer computed natively, every digit), else q1."""
+        the first numeric question (its answer computed natively, every digit), else q1; None
+        for a page without exercises (the cheat sheet)."""
         from isomargin_lib.exercises import ChoiceExercise, NumericExercise
 
         modules = [(name, value) for name, value in self.namespace.items()
                    if isinstance(value, types.ModuleType)
                    and value.__name__.startswith("isomargin_lib.exercises.lesson")]
         if not modules:
-            raise LookupError(f"{self.path.name} imports no exercises module")
+            return None
         module, exercises = modules[0][0], vars(modules[0][1])
         questions = [n for n, v in exercises.items()   # in the module's order
                      if isinstance(v, (NumericExercise, ChoiceExercise))]
