@@ -35,8 +35,24 @@ def test_the_site_is_self_contained(lite_site):
     assert not list(lite_site.output.rglob("*.map"))
 
 
+# Under heavy load (other processes on both cores) JupyterLite 0.6's anywidget occasionally
+# fails to initialise a figure's model ("[anywidget] Failed to initialize model"): the figure
+# then never draws. Such a run says nothing about the lesson, so it is run once more in a fresh
+# page; any other problem, or the same one twice, fails the test.
+WIDGET_INIT_RACE = "Failed to initialize model"
+
+
 @pytest.mark.parametrize("lesson", LESSON_FILES, ids=[p.stem for p in LESSON_FILES])
 def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts):
+    problems, console = _run_lesson(lesson, lite_site, lite_page, artifacts)
+    if problems and any(WIDGET_INIT_RACE in line for line in console):
+        (artifacts / f"lite-{lesson.stem}.retried").write_text("\n".join(problems + console))
+        problems, console = _run_lesson(lesson, lite_site, lite_page, artifacts)
+    assert not problems, f"{lesson.name} in the browser edition:\n  " + "\n  ".join(problems)
+
+
+def _run_lesson(lesson, lite_site, lite_page, artifacts) -> tuple[list[str], list[str]]:
+    """Open ``lesson`` in a fresh page, run it and drive it; (problems, console errors)."""
     page = lite_page.get()
     problems: list[str] = []
     requests_before = len(lite_site.failed_requests())
@@ -74,5 +90,6 @@ def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts
     finally:
         # A fresh page per lesson: the previous lesson's kernel worker and widgets go with it
         # (in one long-lived page each later lesson ran slower).
+        console = list(page.console_errors)
         lite_page.discard()
-    assert not problems, f"{lesson.name} in the browser edition:\n  " + "\n  ".join(problems)
+    return problems, console
