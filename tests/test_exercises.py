@@ -62,11 +62,11 @@ def test_lesson05b_exercises():
     assert abs(ex.q2.answer - 57_000 / 0.9955) < 1e-9
     for q in (ex.q1, ex.q2):
         assert_numeric_feedback(q)
-        [code] = code_snippets(q.solution().message)
+        [code] = code_snippets(q.solution().text)
         assert abs(eval(code, namespace) - q.answer) < 1e-9
     assert "Binance" in ex.q2.check(round(57_000 / 0.996, 2)).message
     assert ex.q3.check("b").correct and not ex.q3.check("d").correct
-    [hint_code] = code_snippets(ex.q3.hint().message)
+    [hint_code] = code_snippets(ex.q3.hint().text)
     with_extra = eval(hint_code, namespace).liquidation_price
     without = eval(hint_code.replace("3_000", "0"), namespace).liquidation_price
     binance = [eval(hint_code.replace("'bybit'", "'binance'").replace("3_000", a),
@@ -103,9 +103,9 @@ def test_choice_letters_in_brackets_and_code_shown_as_code():
     assert CHOICE.check("(c)").verdict == "info"
     shown = NumericExercise(answer=1.0, unit="USDT", hint_text="Try `f(1) < 2`.",
                             solution_text="s").hint()
-    assert code_snippets(shown.message) == ["f(1) < 2"]
+    assert code_snippets(shown.text) == ["f(1) < 2"]
     assert "<code>f(1) &lt; 2</code>" in shown._repr_html_()
-    assert "`f(1) < 2`" in repr(shown)
+    assert "f(1) < 2" in repr(shown) and "`" not in repr(shown)  # plain text: copy as it is
 
 
 def test_lessonA3_exercises():

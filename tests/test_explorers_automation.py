@@ -139,7 +139,7 @@ def test_lesson10_exercises():
     for q in (q1, q2):
         for mistake in q.mistakes:
             feedback = q.check(mistake.value)
-            assert feedback.verdict == "wrong" and mistake.explanation in feedback.message
+            assert feedback.verdict == "wrong" and mistake.explanation in feedback.text
         assert q.check("abc").verdict == "info" and q.check(None).verdict == "info"
     assert q3.check("b").correct and q3.check("a").verdict == "wrong"
     assert q3.check(2).verdict == "info"

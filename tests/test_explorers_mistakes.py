@@ -98,7 +98,7 @@ def test_lesson11_exercises():
         assert q.check(q.answer).correct
         for mistake in q.mistakes:
             feedback = q.check(mistake.value)
-            assert feedback.verdict == "wrong" and mistake.explanation in feedback.message
+            assert feedback.verdict == "wrong" and mistake.explanation in feedback.text
         assert q.check(None).verdict == "info" and q.check([1]).verdict == "info"
     # The checks ask about settings the lesson's worked examples do not print (3x/10x/50x,
     # 30 %/80 % volatility at 10x, 20x cross).

@@ -53,7 +53,7 @@ def exercises(module):
 
 def printed_texts(q):
     """Where -> text, for everything an exercise prints that may hold code."""
-    texts = {"hint": q.hint().message, "solution": q.solution().message}
+    texts = {"hint": q.hint().text, "solution": q.solution().text}
     if isinstance(q, NumericExercise):
         texts.update({f"mistake {m.value:g}": m.explanation for m in q.mistakes})
     else:

@@ -26,14 +26,20 @@ def code_snippets(text: str) -> list[str]:
 
 @dataclass
 class Feedback:
-    """What ``check`` says: a verdict ("correct", "close", "wrong", "info") and a message.
+    """What ``check`` says: a verdict ("correct", "close", "wrong", "info") and its text.
 
-    Shows as coloured HTML in a notebook and as plain text elsewhere; ``correct`` is True only
-    for a right answer, so tests can assert on it.
+    ``text`` marks code between backticks; it shows as coloured HTML with that code set as code
+    in a notebook, and as plain ``message`` (no backticks: code a learner can copy as it is)
+    elsewhere. ``correct`` is True only for a right answer, so tests can assert on it.
     """
 
     verdict: str
-    message: str
+    text: str
+
+    @property
+    def message(self) -> str:
+        """The text as a learner reads it outside the notebook: code without its backticks."""
+        return _CODE.sub(r"\1", self.text)
 
     @property
     def correct(self) -> bool:
@@ -43,9 +49,9 @@ class Feedback:
         return f"{ICONS[self.verdict]} {self.message}"
 
     def _repr_html_(self) -> str:
-        message = _CODE.sub(r"<code>\1</code>", html.escape(self.message))
+        text = _CODE.sub(r"<code>\1</code>", html.escape(self.text))
         return (f'<div style="color:{COLORS[self.verdict]};font-weight:500">'
-                f"{ICONS[self.verdict]} {message}</div>")
+                f"{ICONS[self.verdict]} {text}</div>")
 
 
 @dataclass

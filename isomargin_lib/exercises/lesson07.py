@@ -89,10 +89,9 @@ q2 = NumericExercise(
               "volatility as a fraction, 0.5).",
     solution_text="The position is 0.25 BTC at 60,000 USDT; at 15x its margin is 1,000 USDT. "
                   "A simulation (lesson A2) within a standard error or two is fine too. In "
-                  "code: `position = Position('long', 60_000, 0.25); 100 * "
-                  "liquidation_probability(position, initial_margin(position, 15, "
-                  "tiers=BINANCE_BTCUSDT), volatility=0.5, horizon_days=7, "
-                  "tiers=BINANCE_BTCUSDT)`",
+                  "code: `100 * liquidation_probability(Position('long', 60_000, 0.25), "
+                  "initial_margin(Position('long', 60_000, 0.25), 15, tiers=BINANCE_BTCUSDT), "
+                  "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT)`",
     mistakes=[
         Mistake(_ENDS_BELOW,
                 "That is the probability that the price ENDS the week below the liquidation "

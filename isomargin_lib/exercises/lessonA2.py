@@ -27,10 +27,10 @@ q1 = NumericExercise(
               "of lesson 07's question 2 (margin 1,000 USDT); `NormalDist().cdf` is Φ.",
     solution_text=f"LP = {_LP:,.2f} USDT, b = {_B:.4f}, s = {_S:.4f}, m = {-_S**2 / 2:.5f}: "
                   f"Φ({(_B + _S**2 / 2) / _S:.3f}) = {_ENDS_BELOW:.2f} %, about half the "
-                  f"{_TOUCH:.2f} % chance of touching it. In code: `lp = liquidation_price("
-                  "Position('long', 60_000, 0.25), 1_000, tiers=BINANCE_BTCUSDT); s = 0.5 * "
-                  "np.sqrt(7 / 365); 100 * NormalDist().cdf((np.log(lp / 60_000) + s**2 / 2) "
-                  "/ s)`",
+                  f"{_TOUCH:.2f} % chance of touching it. In code: `100 * NormalDist().cdf((np.log("
+                  "liquidation_price(Position('long', 60_000, 0.25), 1_000, "
+                  "tiers=BINANCE_BTCUSDT) / 60_000) + (0.5 * np.sqrt(7 / 365))**2 / 2) / "
+                  "(0.5 * np.sqrt(7 / 365)))`",
     mistakes=[
         Mistake(_TOUCH,
                 "That is the chance of TOUCHING the liquidation price at some moment of the "
