@@ -232,6 +232,50 @@ def site_wheels(python: Path, cache: Path, dest: Path) -> list[Path]:
     return wheels
 
 
+# --------------------------------------------------------------------------- bytecode
+
+
+def kernel_wheels(python: Path) -> list[Path]:
+    """The kernel's own wheels (pyodide_kernel, its ipykernel stand-in) from the build env."""
+    folder = (python.parent.parent / "share" / "jupyter" / "labextensions" / "@jupyterlite"
+              / "pyodide-kernel-extension" / "static" / "pypi")
+    wheels = [w for w in sorted(folder.glob("*.whl"))
+              if w.name.startswith(("pyodide_kernel-", "ipykernel-"))]
+    if len(wheels) != 2:
+        raise BuildError(f"expected the pyodide_kernel and ipykernel wheels in {folder}")
+    return wheels
+
+
+def lesson_code(lessons: list[Path]) -> list[list]:
+    """[name, [code cell sources]] per lesson, as the bytecode workload runs them."""
+    return [[lesson.stem, ["".join(cell["source"]) for cell in json.loads(lesson.read_text())
+                           ["cells"] if cell["cell_type"] == "code"]] for lesson in lessons]
+
+
+def bytecode_wheel(python: Path, pyodide: Path, official: list[str], wheels: list[Path],
+                   lessons: list[Path], dest: Path) -> Path:
+    """A wheel of .pyc files, compiled by the site's own Pyodide (in Node.js) for every module
+    the kernel's start and the lessons import: the browser then skips compiling their source
+    (several seconds of a cold start). Pyodide's own files and the lock stay untouched."""
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("node is needed to compile the site's bytecode (Debian: apt-get "
+                         "install nodejs npm)")
+    target = dest / "isomargin_lite_bytecode-1.0-py3-none-any.whl"
+    with tempfile.TemporaryDirectory(prefix="isomargin-bytecode-") as tmp:
+        job = Path(tmp) / "job.json"
+        job.write_text(json.dumps({
+            "pyodide": str(pyodide), "packages": official,
+            "wheels": [str(w) for w in [*wheels, *kernel_wheels(python)]],
+            "script": (HERE / "bytecode_workload.py").read_text(),
+            "lessons": lesson_code(lessons)}))
+        log("compiling the bytecode of the kernel's and the lessons' imports (Pyodide in Node)")
+        result = subprocess.run([node, HERE / "bytecode.mjs", job, target], check=True,
+                                capture_output=True, text=True)
+    log(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no summary")
+    return target
+
+
 # --------------------------------------------------------------------------- the site
 
 
@@ -243,20 +287,22 @@ def stage(lite_dir: Path, python: Path, cache: Path) -> dict:
     pypi = lite_dir / "pypi"
     pypi.mkdir()
     wheels = site_wheels(python, cache, pypi)
+    lessons = sorted(p for p in (ROOT / "lessons").glob("*.ipynb") if not p.name.startswith("."))
+    wheels.append(bytecode_wheel(python, pyodide, official, wheels, lessons, pypi))
 
     config = json.loads((HERE / "jupyter-lite.json").read_text())
     kernel = config["jupyter-config-data"]["litePluginSettings"][
         "@jupyterlite/pyodide-kernel-extension:kernel"]
-    # numpy by its lock name (Pyodide loads it from the self-hosted folder and checks its
-    # sha256); the others by URL. Installed before the kernel starts, so micropip finds them.
-    kernel["loadPyodideOptions"]["packages"] = ["numpy"] + [
+    # The lock's packages by name (Pyodide loads them from the self-hosted folder and checks
+    # their sha256), the others by URL: all fetched at once before the kernel starts, so that
+    # its own start (which skips the lock names it finds here) installs nothing one by one.
+    kernel["loadPyodideOptions"]["packages"] = LOCK_ROOTS + [
         f"{WORKER_TO_ROOT}pypi/{wheel.name}" for wheel in wheels]
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
     shutil.copy2(HERE / "overrides.json", lite_dir / "overrides.json")
 
     contents = lite_dir / "contents" / "lessons"
     contents.mkdir(parents=True)
-    lessons = sorted(p for p in (ROOT / "lessons").glob("*.ipynb") if not p.name.startswith("."))
     for lesson in lessons:
         shutil.copy2(lesson, contents / lesson.name)
     return {"lock": lock, "official": official, "wheels": [w.name for w in wheels],
