@@ -21,10 +21,14 @@ can silently drop settings):
    carries byte-identical copies, and checks each one's sha256 against the official lock;
 4. downloads the pure-Python wheels the lock lacks (``lite/wheels.txt``, with hashes) and builds
    the course's own wheel from this repository (``pip wheel --no-deps``), data included;
-5. copies ``lessons/*.ipynb`` as the site's contents, runs ``jupyter lite build`` with
-   ``lite/jupyter-lite.json`` and ``lite/overrides.json``, and preloads every wheel in the kernel
-   (``loadPyodideOptions.packages``) so that a lesson imports ``isomargin_lib`` at once;
-6. checks the result: the kernel's Pyodide is the self-hosted one, every file the lock lists is
+5. runs the site's own Pyodide in Node.js (``lite/bytecode.mjs``) to import what the kernel
+   imports at start and run every lesson's code, and packs an unchecked-hash ``.pyc`` of each
+   module imported into one more wheel: the browser then skips compiling that source;
+6. copies ``lessons/*.ipynb`` as the site's contents, runs ``jupyter lite build`` with
+   ``lite/jupyter-lite.json`` and ``lite/overrides.json``, and preloads every wheel and the lock's
+   packages the kernel needs in one batch (``loadPyodideOptions.packages``), so that the kernel
+   installs nothing one by one and a lesson imports ``isomargin_lib`` at once;
+7. checks the result: the kernel's Pyodide is the self-hosted one, every file the lock lists is
    the official one, and the site is at most 70 MB.
 
 Any sha256 that differs stops the build with the file's name and both digests.
