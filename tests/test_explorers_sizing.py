@@ -136,24 +136,24 @@ def test_q1_size_from_the_risk():
     assert lesson06.q1.check([1]).verdict == "info"
 
 
-def test_q2_highest_leverage_with_the_stop_first():
-    answer = lesson06.q2.answer
+def test_q4_highest_leverage_with_the_stop_first():
+    answer = lesson06.q4.answer
     stop = lesson06.STOP_3
     fires = [position_size(20_000, 0.01, 60_000, stop, side="long", leverage=lev,
                            tiers=BINANCE_BTCUSDT).stop_before_liquidation
              for lev in (answer, answer + 1)]
     assert fires == [True, False]
-    assert lesson06.q2.check(answer).correct and lesson06.q2.check(f"{answer}x").correct
-    assert "round down" in lesson06.q2.check(answer + 1).message
-    assert "bankruptcy" in lesson06.q2.check(33).message
-    assert lesson06.q2.check("a lot").verdict == "info"
+    assert lesson06.q4.check(answer).correct and lesson06.q4.check(f"{answer}x").correct
+    assert "round down" in lesson06.q4.check(answer + 1).message
+    assert "bankruptcy" in lesson06.q4.check(33).message
+    assert lesson06.q4.check("a lot").verdict == "info"
 
 
-def test_q3_stop_is_not_a_guarantee():
-    assert lesson06.q3.check("b").correct
+def test_q2_stop_is_not_a_guarantee():
+    assert lesson06.q2.check("b").correct
     for wrong in "acd":
-        assert lesson06.q3.check(wrong).verdict == "wrong"
-    assert lesson06.q3.check(2).verdict == "info"
+        assert lesson06.q2.check(wrong).verdict == "wrong"
+    assert lesson06.q2.check(2).verdict == "info"
 
 
 def test_a_margin_above_half_the_capital_is_flagged():

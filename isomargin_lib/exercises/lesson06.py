@@ -1,6 +1,6 @@
-"""Lesson 06 exercises: size a position from the risk and the stop; the highest leverage at
-which the stop still fires before liquidation; what a stop does not guarantee; sizing with the
-fees inside."""
+"""Lesson 06 exercises: size a position from the risk and the stop; what a stop does not
+guarantee; sizing with the fees inside; and, in the optional part, the highest leverage at which
+the stop still fires before liquidation."""
 
 from .._fees import BINANCE_USDM_TAKER_RATE
 from .._risk import position_size
@@ -47,8 +47,8 @@ q1 = NumericExercise(
     ],
 )
 
-# q2: the same trade, but a stop 3 % below the entry: the highest whole leverage at which the
-# stop still fires before the liquidation price.
+# q4 (the optional part): the same trade, but a stop 3 % below the entry: the highest whole
+# leverage at which the stop still fires before the liquidation price.
 STOP_3 = ENTRY * (1 - 0.03)
 
 
@@ -62,7 +62,7 @@ _MAX_ALLOWED = int(BINANCE_BTCUSDT.tier_for(CAPITAL * RISK / (ENTRY - STOP_3) * 
 _HIGHEST = max(lev for lev in range(1, _MAX_ALLOWED + 1) if _stop_fires(lev))
 _NAIVE = int(ENTRY / (ENTRY - STOP_3))  # 1 / stop distance: ignores the maintenance margin
 
-q2 = NumericExercise(
+q4 = NumericExercise(
     answer=_HIGHEST,
     unit="x",
     fmt="{:.0f}",
@@ -90,7 +90,8 @@ q2 = NumericExercise(
     ],
 )
 
-q3 = ChoiceExercise(
+# q2: what a stop does not guarantee.
+q2 = ChoiceExercise(
     options={
         "a": "Nothing: once the stop sits before the liquidation price, the loss can never "
              "exceed the planned risk amount",
@@ -116,14 +117,14 @@ q3 = ChoiceExercise(
               "price does that order fill when the market jumps?",
 )
 
-# q4: the fees inside the sizing rule: 20,000 USDT, 0.5 % risk, short at 60,000, stop 61,200.
+# q3: the fees inside the sizing rule: 20,000 USDT, 0.5 % risk, short at 60,000, stop 61,200.
 FEE_CAPITAL, FEE_RISK, FEE_STOP = 20_000, 0.005, 61_200
 _FEE_SIZED = position_size(FEE_CAPITAL, FEE_RISK, ENTRY, FEE_STOP, side="short", leverage=5,
                            tiers=BINANCE_BTCUSDT, taker_fee_rate=BINANCE_USDM_TAKER_RATE)
 _AT_RISK = FEE_CAPITAL * FEE_RISK
 _DISTANCE = FEE_STOP - ENTRY
 
-q4 = NumericExercise(
+q3 = NumericExercise(
     answer=_FEE_SIZED.quantity,
     unit="BTC",
     atol=1e-6,  # quantities of a few hundredths of a BTC: no absolute slack
