@@ -233,13 +233,16 @@ def test_q2_raw_hourly_monte_carlo_is_not_blamed_on_the_bankruptcy_price():
     assert "bankruptcy" in feedback.message
 
 
-def test_q3_and_q4_choices():
-    assert lesson07.q3.check("b").correct and lesson07.q4.check("a").correct
+def test_a2_q4_and_q5_choices():
+    """Lesson 07's former questions 3 and 4, now appendix A2's questions 4 and 5."""
+    from isomargin_lib.exercises import lessonA2
+
+    assert lessonA2.q4.check("b").correct and lessonA2.q5.check("a").correct
     for wrong in "acd":
-        assert lesson07.q3.check(wrong).verdict == "wrong"
+        assert lessonA2.q4.check(wrong).verdict == "wrong"
     for wrong in "bcd":
-        assert lesson07.q4.check(wrong).verdict == "wrong"
-    assert lesson07.q3.check(None).verdict == "info"
+        assert lessonA2.q5.check(wrong).verdict == "wrong"
+    assert lessonA2.q4.check(None).verdict == "info"
     assert lesson07.probability(20) > 2 * lesson07.probability(10)
 
 

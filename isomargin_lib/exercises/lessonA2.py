@@ -1,7 +1,9 @@
 """Appendix A2 exercises: the chance that the price ENDS the week below the liquidation price
 (the first term of the formula); what fat tails do to the model's probabilities; why the
-explorer's simulated points sit on one side of the curve. Every code line a solution prints
-runs in the lesson after its import cell (tests/test_exercises.py runs them)."""
+explorer's simulated points sit on one side of the curve; and lesson 07's two questions on
+why doubling the leverage more than doubles the chance of liquidation and what to do when
+volatility doubles. Every code line a solution prints runs in the lesson after its import cell
+(tests/test_printed_code.py runs them)."""
 
 import math
 
@@ -105,6 +107,73 @@ q3 = ChoiceExercise(
     },
     hint_text="Compare the points for seed 7 and seed 8 that the lesson printed. What do all "
               "the points of one seed have in common?",
+)
+
+# q4, q5: lesson 07's leverage and volatility questions (the formula above explains both: the
+# chance depends on the distance to liquidation counted in typical moves).
+_P5, _P10, _P20 = probability(5), probability(10), probability(20)
+
+q4 = ChoiceExercise(
+    options={
+        "a": "The exchange charges a higher maintenance margin rate at 20x, so the liquidation "
+             "price sits much closer",
+        "b": "The liquidation price comes twice as close, and a random path reaches a nearer "
+             "level far more than twice as often",
+        "c": "The price itself moves more at 20x, because the position is larger compared "
+             "with the margin behind it",
+        "d": "It does not: the distance to liquidation exactly halves, so the probability "
+             "exactly doubles",
+    },
+    answer="b",
+    explanations={
+        "a": "Both positions are in the same bracket, with the same maintenance rate. What "
+             "changes is the distance to the liquidation price, roughly 1/leverage.",
+        "b": f"At 60 % volatility over 7 days: {_P5:.1f} % at 5x, {_P10:.1f} % at 10x, "
+             f"{_P20:.1f} % at 20x. Halving the distance when it is a few typical moves away "
+             "multiplies the chance many times (it falls off like the tail of a bell curve, "
+             "not in proportion to the distance); it only saturates near 100 %.",
+        "c": "The price does not know your leverage: its volatility is the market's. Leverage "
+             "only moves the liquidation price towards the entry.",
+        "d": f"Compute it: {_P10:.1f} % at 10x but {_P20:.1f} % at 20x, and {_P5:.1f} % at 5x. "
+             "The probability is not proportional to the leverage.",
+    },
+    hint_text="Set the explorer to 60 % and 7 days, then read the probability at 5x, 10x and "
+              "20x, and how many typical moves away the liquidation price is each time.",
+)
+
+_P10_LOW = probability(10, volatility=0.4)
+_P5_HIGH = probability(5, volatility=0.8)
+_P10_HIGH_SHORT = probability(10, volatility=0.8, horizon=HORIZON / 2)
+_P10_HIGH = probability(10, volatility=0.8)
+
+q5 = ChoiceExercise(
+    options={
+        "a": "Halve the leverage: the distance to liquidation doubles, in step with the "
+             "typical move",
+        "b": "Hold the position half as long: the typical move over the holding period "
+             "halves too",
+        "c": "Nothing: with isolated margin the loss is capped, so a change in volatility "
+             "does not matter",
+        "d": "Double the leverage, so that the bigger profit makes up for the bigger risk "
+             "of liquidation",
+    },
+    answer="a",
+    explanations={
+        "a": f"What matters is the distance to liquidation measured in typical moves. At 10x "
+             f"and 40 % volatility the chance over 7 days is {_P10_LOW:.1f} %; at 80 % it "
+             f"would be {_P10_HIGH:.1f} %; at 5x and 80 % it is back to {_P5_HIGH:.1f} %.",
+        "b": f"The typical move grows like the square root of time: halving the horizon only "
+             f"divides it by 1.41. At 10x, 80 % volatility and 3.5 days the chance is still "
+             f"{_P10_HIGH_SHORT:.1f} % (against {_P10_LOW:.1f} % at 40 % over 7 days).",
+        "c": "The cap limits how much you lose when liquidated; volatility decides how often "
+             f"it happens: {_P10_LOW:.1f} % at 40 % volatility against {_P10_HIGH:.1f} % at "
+             "80 %, both at 10x over 7 days.",
+        "d": "Doubling the leverage halves the distance to liquidation just when the typical "
+             "move has doubled: the chance of liquidation jumps.",
+    },
+    hint_text="The typical move over the horizon is σ·√T (T in years: days / 365); the fall "
+              "to liquidation is about 1 / leverage. Which change keeps the fall, counted in "
+              "typical moves, the same?",
 )
 
 label_questions(globals())
