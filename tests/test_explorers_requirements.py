@@ -18,7 +18,7 @@ from isomargin_lib import (
     maintenance_margin,
     plots,
 )
-from isomargin_lib.exercises import lesson05
+from isomargin_lib.exercises import lesson05, lessonA3
 
 ENTRY, QTY = 60_000, 0.5
 LONG = Position("long", ENTRY, QTY)
@@ -214,8 +214,8 @@ def test_ladder_effective_rate_is_continuous_and_below_the_staircase(ladder):
 
 
 def test_q1_maintenance_margin_of_two_million():
-    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the lesson's
-    bracket lookup prints 300,000, so the answer is not on screen beforehand."""
+    """2,000,000 USDT is in bracket 3 (600,000 to 3,000,000: 0.65 %, amount 950); the lesson
+    works 600,000 through in its text, so the answer is not on screen beforehand."""
     q = lesson05.q1
     assert q.answer == 2_000_000 * 0.0065 - 950
     assert q.check(q.answer).correct and q.check(f"{q.answer:,.2f}").correct
@@ -227,8 +227,9 @@ def test_q1_maintenance_margin_of_two_million():
     assert q.check(None).verdict == "info" and q.check([1]).verdict == "info"
 
 
-def test_q2_max_leverage():
-    q = lesson05.q2
+def test_a3_q4_max_leverage():
+    """5,000,000 USDT is in bracket 4 (3,000,000 to 12,000,000), whose maximum is 50x."""
+    q = lessonA3.q4
     assert q.answer == 50
     assert q.check(50).correct
     assert "smallest positions" in q.check(125).message
@@ -246,11 +247,11 @@ def _btc_lp_by_hand(eth_mark):
     return (wb - tmm1 + upnl1 + cum - q * ep) / (q * mmr - q)
 
 
-def test_q3_btc_liquidation_price_after_eth_falls_further():
+def test_q2_btc_liquidation_price_after_eth_falls_further():
     """The lesson works the FAQ's marks through (BTC 26,316.89 published); the question moves
     ETH to 1,250 so that its answer is not printed before it."""
-    q = lesson05.q3
-    assert lesson05.Q3_MARKS == {"BTC": 31_967.27, "ETH": 1_250.0}
+    q = lesson05.q2
+    assert lesson05.Q2_MARKS == {"BTC": 31_967.27, "ETH": 1_250.0}
     assert_allclose(_btc_lp_by_hand(1_335.18), 26_316.89, atol=0.005)  # the published number
     assert_allclose(q.answer, _btc_lp_by_hand(1_250.0))
     assert abs(q.answer - 26_316.89) > 100
@@ -259,8 +260,8 @@ def test_q3_btc_liquidation_price_after_eth_falls_further():
     btc = Position("long", 32_481.98, 109.488)
     rule = {"mmr": 0.025, "maintenance_amount": 16_300}
     others = lesson05.ACCOUNT
-    tmm1 = others.maintenance_margin(lesson05.Q3_MARKS, exclude="BTC")
-    upnl1 = others.unrealized_pnl(lesson05.Q3_MARKS, exclude="BTC")
+    tmm1 = others.maintenance_margin(lesson05.Q2_MARKS, exclude="BTC")
+    upnl1 = others.unrealized_pnl(lesson05.Q2_MARKS, exclude="BTC")
     no_tmm1 = liquidation_price(btc, lesson05.WALLET, **rule, other_pnl=upnl1)
     no_upnl1 = liquidation_price(btc, lesson05.WALLET, **rule, other_maintenance=tmm1)
     assert "TMM1" in q.check(round(no_tmm1, 2)).message
@@ -268,7 +269,7 @@ def test_q3_btc_liquidation_price_after_eth_falls_further():
     assert not q.check(round(no_upnl1, 2)).correct
     assert q.check(math.nan).verdict == "info"
     assert f"{q.answer:,.2f}" in q.solution().message
-    assert not others.is_liquidated(lesson05.Q3_MARKS)
+    assert not others.is_liquidated(lesson05.Q2_MARKS)
 
 
 def test_static_figures_show_from_their_mime_bundle_without_nbformat(ladder, monkeypatch):
@@ -369,7 +370,7 @@ def test_bracket_explorer_curve_is_the_library_gap_for_every_size(brackets, side
     brackets.controls["leverage"].value = leverage
     x = np.array(brackets.figure.data[3].x)
     y = np.array(brackets.figure.data[3].y, dtype=float)
-    assert x.min() == 1e6 and x.max() == 1e9
+    assert_allclose([x.min(), x.max()], [1e4, 1e9])
     allowed = np.array([leverage <= BINANCE_BTCUSDT.tier_for(n).max_leverage for n in x])
     assert np.all(np.isnan(y[~allowed])) and not np.any(np.isnan(y[allowed]))
     assert np.all(y[allowed] >= -1e-6)  # the shortcut never promises less room
@@ -383,11 +384,48 @@ def test_bracket_explorer_curve_is_the_library_gap_for_every_size(brackets, side
     assert 0 < np.nanmax(y) < brackets.figure.layout.yaxis2.range[1]
 
 
+def test_bracket_explorer_size_slider_is_logarithmic():
+    """One FloatLogSlider from 0.01 to 1,000 million USDT: both ends are reachable, and the
+    size is read to the three figures the slider shows (10**1.0334 = 10.80001 -> 10.8)."""
+    import ipywidgets as widgets
+
+    explorer = explorers.bracket_at_liquidation(entry_price=ENTRY)
+    size = explorer.controls["size"]
+    assert isinstance(size, widgets.FloatLogSlider) and size.base == 10
+    assert_allclose([size.min, size.max, size.value], [-2, 3, 10.8])
+    assert "log scale" in size.description and size.readout_format == ".3g"
+    for value in (0.01, 1_000):
+        size.value = value
+        assert explorer.numbers["notional"] == value * 1e6
+    size.value = 10 ** 1.0334
+    assert explorer.numbers["notional"] == 10_800_000
+
+
+def test_bracket_explorer_small_long_drops_to_the_first_bracket(brackets):
+    """Long 55,000 USDT at 60,000, 2x (Q = 0.91667 BTC, margin 27,500), now within reach of the
+    slider. Bracket 2 (0.5 %, cum 50): LP = (27,500 + 50 - 55,000) / (0.005Q - Q) = 30,095.93,
+    but the notional there is 27,588, in bracket 1. Bracket 1 (0.4 %, cum 0): 27,500 /
+    (0.996Q) = 30,120.48, notional 27,610: a small position leaves its bracket too."""
+    brackets.controls["side"].value = "long"
+    brackets.controls["leverage"].value = 2
+    brackets.controls["size"].value = 0.055
+    q = 55_000 / ENTRY
+    n = brackets.numbers
+    assert (n["entry_bracket"], n["liquidation_bracket"]) == (2, 1)
+    assert_allclose(n["shortcut_price"], 27_450 / (0.995 * q))
+    assert_allclose(n["liquidation_price"], 27_500 / (0.996 * q))
+    assert_allclose(n["losses_sooner"], q * (27_500 / (0.996 * q) - 27_450 / (0.995 * q)))
+    assert_allclose(brackets.figure.data[2].x, [27_500 / 0.996])
+    assert "bracket 1 (0.4 %), not 2 (0.5 %)" in brackets.status
+
+
 def test_bracket_explorer_rejects_bad_arguments():
     with pytest.raises(ValueError, match="max_size"):
         explorers.bracket_at_liquidation(max_size=5_000)
     with pytest.raises(ValueError, match="min_leverage"):
         explorers.bracket_at_liquidation(min_leverage=30)
+    with pytest.raises(ValueError, match="min_size"):
+        explorers.bracket_at_liquidation(min_size=0)
 
 
 def test_every_bracket_line_lies_below_the_maintenance_margin():

@@ -1,5 +1,5 @@
-"""Lesson 05 exercises: maintenance margin with tiers, maximum leverage, and the Binance FAQ's
-cross-margin liquidation price."""
+"""Lesson 05 exercises: maintenance margin with tiers, and the Binance FAQ's cross-margin
+liquidation price. (The maximum-leverage question lives in appendix A3, lessonA3.q4.)"""
 
 from .._accounts import CrossAccount
 from .._contracts import Position
@@ -42,30 +42,7 @@ q1 = NumericExercise(
     ],
 )
 
-# q2: the maximum leverage for a 5,000,000 USDT BTCUSDT position.
-_NOTIONAL = 5_000_000
-_Q2_INDEX = BINANCE_BTCUSDT.tiers.index(BINANCE_BTCUSDT.tier_for(_NOTIONAL))
-
-q2 = NumericExercise(
-    answer=BINANCE_BTCUSDT.tier_for(_NOTIONAL).max_leverage,
-    unit="x",
-    fmt="{:g}",
-    hint_text="Which bracket contains 5,000,000 USDT? Its 'maximum leverage' column is the "
-              "answer. You can also ask the library: `BINANCE_BTCUSDT.tier_for(5_000_000)`.",
-    solution_text="5,000,000 USDT lies in the bracket 3,000,000 to 12,000,000, whose maximum "
-                  "leverage is the answer: `BINANCE_BTCUSDT.tier_for(5_000_000).max_leverage`.",
-    mistakes=[
-        Mistake(_FIRST.max_leverage,
-                "That is the advertised maximum, allowed only for the smallest positions "
-                "(below 50,000 USDT). Bigger positions get less leverage."),
-        Mistake(BINANCE_BTCUSDT[_Q2_INDEX - 1].max_leverage,
-                "That is the bracket below, which ends at 3,000,000 USDT."),
-        Mistake(BINANCE_BTCUSDT[_Q2_INDEX + 1].max_leverage,
-                "That is the bracket above, which starts at 12,000,000 USDT."),
-    ],
-)
-
-# q3: the Binance FAQ cross-margin example (one-way mode), ETHUSDT liquidation price.
+# q2: the Binance FAQ cross-margin example (one-way mode).
 WALLET = 1_535_443.01
 MARKS = {"BTC": 31_967.27, "ETH": 1_335.18}
 _BTC = Position("long", 32_481.98, 109.488)
@@ -78,25 +55,25 @@ _account.add("ETH", _ETH, **_ETH_RULE)
 _TMM1 = _account.maintenance_margin(MARKS, exclude="ETH")
 _UPNL1 = _account.unrealized_pnl(MARKS, exclude="ETH")
 
-# q3 is the BTC liquidation price after ETH has fallen further: the lesson works through the
+# q2 is the BTC liquidation price after ETH has fallen further: the lesson works through the
 # published marks step by step, so the question uses a new ETH mark.
-Q3_MARKS = {"BTC": MARKS["BTC"], "ETH": 1_250.00}
-_TMM1_BTC = _account.maintenance_margin(Q3_MARKS, exclude="BTC")
-_UPNL1_BTC = _account.unrealized_pnl(Q3_MARKS, exclude="BTC")
+Q2_MARKS = {"BTC": MARKS["BTC"], "ETH": 1_250.00}
+_TMM1_BTC = _account.maintenance_margin(Q2_MARKS, exclude="BTC")
+_UPNL1_BTC = _account.unrealized_pnl(Q2_MARKS, exclude="BTC")
 _BTC_ARGS = {**_BTC_RULE, "other_maintenance": _TMM1_BTC, "other_pnl": _UPNL1_BTC}
 
-q3 = NumericExercise(
-    answer=_account.liquidation_price("BTC", Q3_MARKS),
+q2 = NumericExercise(
+    answer=_account.liquidation_price("BTC", Q2_MARKS),
     unit="USDT",
     rtol=1e-6,  # "to the cent": a rule that differs by a few USDT is not right
     hint_text="Use LP = (WB - TMM1 + UPNL1 + cum - Q*EP) / (Q*MMR - Q) for the BTC long, where "
               "TMM1 and UPNL1 are now the maintenance margin and unrealised PnL of the OTHER "
-              f"position (ETH) at its new mark, {Q3_MARKS['ETH']:,.2f}.",
-    solution_text=f"TMM1 = ETH notional at {Q3_MARKS['ETH']:,.2f} x 10 % - 135,365 = "
-                  f"{_TMM1_BTC:,.2f}; UPNL1 = 3,683.979 x ({Q3_MARKS['ETH']:,.2f} - 1,456.84) = "
+              f"position (ETH) at its new mark, {Q2_MARKS['ETH']:,.2f}.",
+    solution_text=f"TMM1 = ETH notional at {Q2_MARKS['ETH']:,.2f} x 10 % - 135,365 = "
+                  f"{_TMM1_BTC:,.2f}; UPNL1 = 3,683.979 x ({Q2_MARKS['ETH']:,.2f} - 1,456.84) = "
                   f"{_UPNL1_BTC:,.2f}. Then LP = (1,535,443.01 - TMM1 + UPNL1 + 16,300 - 109.488 "
                   "x 32,481.98) / (109.488 x 0.025 - 109.488). In code: "
-                  "`ex.ACCOUNT.liquidation_price('BTC', ex.Q3_MARKS)`.",
+                  "`ex.ACCOUNT.liquidation_price('BTC', ex.Q2_MARKS)`.",
     mistakes=[
         Mistake(_account.liquidation_price("BTC", MARKS),
                 "That is the published BTC liquidation price, with ETH still at 1,335.18. ETH "

@@ -1,5 +1,6 @@
 """Appendix A3 exercises: a maintenance amount from the recurrence, a big position's liquidation
-price in the right bracket, and why the entry bracket always promises more room."""
+price in the right bracket, why the entry bracket always promises more room, and a bracket's
+maximum leverage (moved here from lesson 05)."""
 
 from .._contracts import Position
 from .._margin import initial_margin, liquidation_price
@@ -110,6 +111,30 @@ q3 = ChoiceExercise(
     hint_text="Draw the maintenance margin against the notional: it never jumps, and every "
               "bracket's piece is steeper than the one before. Extend one piece beyond its "
               "bracket, to the left and to the right: is it above or below the true line?",
+)
+
+# q4: the maximum leverage for a 5,000,000 USDT BTCUSDT position (the lookup of section 1
+# prints other sizes, so the answer is not on screen).
+_Q4_NOTIONAL = 5_000_000
+_Q4_INDEX = BINANCE_BTCUSDT.tiers.index(BINANCE_BTCUSDT.tier_for(_Q4_NOTIONAL))
+
+q4 = NumericExercise(
+    answer=BINANCE_BTCUSDT.tier_for(_Q4_NOTIONAL).max_leverage,
+    unit="x",
+    fmt="{:g}",
+    hint_text="Which bracket contains 5,000,000 USDT? Its 'maximum leverage' column is the "
+              "answer. You can also ask the library: `BINANCE_BTCUSDT.tier_for(5_000_000)`.",
+    solution_text="5,000,000 USDT lies in the bracket 3,000,000 to 12,000,000, whose maximum "
+                  "leverage is the answer: `BINANCE_BTCUSDT.tier_for(5_000_000).max_leverage`.",
+    mistakes=[
+        Mistake(BINANCE_BTCUSDT[0].max_leverage,
+                "That is the advertised maximum, allowed only for the smallest positions "
+                "(below 50,000 USDT). Bigger positions get less leverage."),
+        Mistake(BINANCE_BTCUSDT[_Q4_INDEX - 1].max_leverage,
+                "That is the bracket below, which ends at 3,000,000 USDT."),
+        Mistake(BINANCE_BTCUSDT[_Q4_INDEX + 1].max_leverage,
+                "That is the bracket above, which starts at 12,000,000 USDT."),
+    ],
 )
 
 label_questions(globals())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import ipywidgets as widgets
 import numpy as np
 
 from .. import plots
@@ -12,7 +13,7 @@ from .._accounts import IsolatedPosition, max_addable_margin
 from .._contracts import Position
 from .._margin import initial_margin, liquidation_price
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
-from ._base import Explorer, Frame, Reading, slider, toggle
+from ._base import STYLE, Explorer, Frame, Reading, slider, toggle
 from ._cross import _distance_reading, fall_to_liquidation
 
 
@@ -293,8 +294,25 @@ def _overstated_room(side, entry_price, notional, leverage, tiers) -> float:
     return position.sign * (right - shortcut) + 0.0  # + 0.0: no -0.0 for a short
 
 
+def _size_slider(value: float, low: float, high: float):
+    """A logarithmic size slider (million USDT): each step multiplies the size by the same
+    factor, so 0.01 million and 1,000 million are both a short drag away."""
+    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(low),
+                                  max=math.log10(high), step=0.01, readout_format=".3g",
+                                  description="Position size at entry (million USDT, log scale)",
+                                  continuous_update=True, style=STYLE,
+                                  layout=widgets.Layout(width="420px"))
+
+
+def _three_figures(size: float) -> float:
+    """``size`` to the three significant figures the size slider shows (so that the readout's
+    notional is the one on the slider, not 10**x with a long tail)."""
+    return float(f"{size:.3g}")
+
+
 def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
-                           min_leverage: int = 2, max_leverage: int = 20) -> Explorer:
+                           min_leverage: int = 2, max_leverage: int = 20,
+                           min_size: float = 0.01) -> Explorer:
     """Position size against the bracket at the liquidation price (BINANCE_BTCUSDT, isolated).
 
     Parameters
@@ -303,6 +321,10 @@ def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
         BTC price at entry (USDT).
     max_size : float
         Right end of the size slider (million USDT of notional at entry), below the table's top.
+    min_size : float
+        Left end of the size slider (million USDT), > 0 and below ``max_size``. The slider is
+        logarithmic (``ipywidgets.FloatLogSlider``), so small and very large positions are
+        both reachable; sizes are read to three significant figures, as the slider shows them.
     min_leverage, max_leverage : int
         Ends of the leverage slider. At ``min_leverage`` a short of ``max_size`` must still
         liquidate inside the table (2x and 1,000 million USDT do).
@@ -319,10 +341,13 @@ def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
     if not 0 < max_size * 1e6 < tiers.max_notional:
         raise ValueError(f"max_size must be in (0, {tiers.max_notional / 1e6:,.0f}) million "
                          f"USDT, got {max_size!r}")
+    if not 0 < min_size < max_size:
+        raise ValueError(f"min_size must be in (0, max_size = {max_size!r}) million USDT, got "
+                         f"{min_size!r}")
     if not 1 <= min_leverage < max_leverage:
         raise ValueError(f"min_leverage and max_leverage must satisfy 1 <= min < max, got "
                          f"{min_leverage!r} and {max_leverage!r}")
-    low = 1e6
+    low = min_size * 1e6
     grid = np.geomspace(low, max_size * 1e6, 700)
     floors = np.array([max(tier.floor, low / 2) for tier in tiers] + [tiers.max_notional])
     stair = 100 * np.array([tier.mmr for tier in tiers] + [tiers[-1].mmr])
@@ -366,7 +391,7 @@ def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
         return curves[key]
 
     def compute(side, size, leverage):
-        notional = size * 1e6
+        notional = _three_figures(size) * 1e6
         position = Position(side, entry_price, notional / entry_price)
         entry = tiers.tier_for(notional)
         number = tiers.tiers.index(entry) + 1
@@ -430,8 +455,7 @@ def bracket_at_liquidation(entry_price: float = 60_000, max_size: float = 1_000,
 
     controls = {
         "side": toggle("Side", ["short", "long"]),
-        "size": slider("Position size at entry (million USDT)", 10.8, 1, max_size, 0.1,
-                       fmt=".1f"),
+        "size": _size_slider(10.8, min_size, max_size),
         "leverage": slider("Leverage (x)", 5, min_leverage, max_leverage, 1, integer=True),
     }
     return Explorer(controls, fig, compute)
