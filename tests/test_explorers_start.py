@@ -53,6 +53,12 @@ def test_exercise_accepts_right_and_rejects_typical_wrong():
     assert q.check(round(q.answer, 2)).correct
     wrong = q.check(10)
     assert not wrong.correct and "maintenance margin" in wrong.message
+    # 9.6 is the answer rounded (and also the rule "maintenance margin at entry"): a rounding
+    # answer is told to keep two decimals, never called a wrong rule.
+    for rounded in (9.6, "9.6 %", 10):
+        feedback = q.check(rounded)
+        assert feedback.verdict == "close" and "two decimals" in feedback.message
+        assert "wrong rule" not in feedback.message
     assert not q.check(-q.answer).correct
     assert q.check("nine").verdict == "info"
     assert q.check(None).verdict == "info"

@@ -9,15 +9,19 @@ from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 _LONG = Position("long", 60_000, 0.5)
 _LEVERAGE = 20
 _MARGIN = initial_margin(_LONG, _LEVERAGE, tiers=BINANCE_BTCUSDT)
-_TIER = BINANCE_BTCUSDT.tier_for(_LONG.notional())
+_LP = liquidation_price(_LONG, _MARGIN, tiers=BINANCE_BTCUSDT)
+# The bracket is the one that holds the notional AT the liquidation price (Binance's rule; here
+# the same as at entry).
+_TIER = BINANCE_BTCUSDT.tier_for(_LONG.notional(_LP))
 
 q1 = NumericExercise(
-    answer=liquidation_price(_LONG, _MARGIN, tiers=BINANCE_BTCUSDT),
+    answer=_LP,
     unit="USDT",
     hint_text="Margin = notional / leverage. Liquidation comes when equity = maintenance "
-              "margin: margin + 0.5 x (P - 60,000) = 0.5 x P x MMR - cum (this notional's "
-              f"bracket: MMR {100 * _TIER.mmr:g} %, cum {_TIER.maintenance_amount:,.0f}). "
-              "Solve for P.",
+              "margin: margin + 0.5 x (P - 60,000) = 0.5 x P x MMR - cum (the bracket that "
+              "holds the notional at the liquidation price, here the same as at entry: MMR "
+              f"{100 * _TIER.mmr:g} %, cum {_TIER.maintenance_amount:,.0f}). Solve for P, or "
+              "rerun the lesson's by-hand cell with Q, EP and WB changed.",
     solution_text=f"Margin = {_LONG.notional():,.0f} / {_LEVERAGE} = {_MARGIN:,.0f} USDT. "
                   "Binance's formula for an isolated long: LP = (WB + cum - Q x EP) / "
                   f"(Q x MMR - Q) = ({_MARGIN:,.0f} + {_TIER.maintenance_amount:,.0f} - "

@@ -20,7 +20,9 @@ ACCOUNT.add("ETH", ETH, mmr=ETH_MMR)
 
 _OTHER_PNL = ETH.pnl(MARKS["ETH"])
 _OTHER_MM = maintenance_margin(ETH, MARKS["ETH"], mmr=ETH_MMR)
-_TIER = BINANCE_BTCUSDT.tier_for(BTC.notional())
+# The BTC bracket is the one that holds its notional AT the liquidation price (Binance's rule;
+# here the same bracket as at entry).
+_TIER = BINANCE_BTCUSDT.tier_for(BTC.notional(ACCOUNT.liquidation_price("BTC", MARKS)))
 _NUMERATOR = (WALLET - _OTHER_MM + _OTHER_PNL + _TIER.maintenance_amount
               - BTC.quantity * BTC.entry_price)
 _DENOMINATOR = BTC.quantity * _TIER.mmr - BTC.quantity
@@ -38,8 +40,9 @@ q1 = NumericExercise(
     hint_text="Use the cross formula for the BTC long (s = +1): WB is the whole wallet, and the "
               "ETH long enters through TMM1, its maintenance margin at its mark (notional at "
               f"{MARKS['ETH']:,.0f} x {100 * ETH_MMR:g} %), and UPNL1, its unrealised PnL at its "
-              f"mark. For BTC, MMR = {100 * _TIER.mmr:g} % and cum = "
-              f"{_TIER.maintenance_amount:,.0f} (its bracket).",
+              "mark: the cell above prints both. For BTC, MMR = "
+              f"{100 * _TIER.mmr:g} % and cum = {_TIER.maintenance_amount:,.0f} (its bracket). "
+              "Work out the numerator and the denominator separately, then divide.",
     solution_text=f"The ETH long has lost {-_OTHER_PNL:,.2f} USDT (UPNL1 = {_OTHER_PNL:,.2f}) "
                   f"and needs {_OTHER_MM:,.2f} USDT of maintenance margin (TMM1). Both come out "
                   f"of the {WALLET:,.0f} USDT wallet before anything is left for the BTC long: "
