@@ -48,7 +48,7 @@ q2 = NumericExercise(
     unit="USDT",
     rtol=1e-6,  # "to the cent": a rule that differs by a few USDT is not right
     hint_text="OKX liquidates when (margin + PnL) / position value falls to the maintenance "
-              f"margin ratio plus the taker fee rate ({100 * OKX_SWAP_TAKER_RATE:.2f} %): for a "
+              f"rate (MMR) plus the taker fee rate ({100 * OKX_SWAP_TAKER_RATE:.2f} %): for a "
               "long, LP = (entry - margin / size) / (1 - (MMR + taker)).",
     solution_text=f"Margin = {_VALUE:,.0f} / {LEVERAGE} = {_VALUE / LEVERAGE:,.0f} USDT. LP = "
                   f"({ENTRY:,} - {_VALUE / LEVERAGE:,.0f} / {QUANTITY:g}) / (1 - ({MMR:g} + "
