@@ -157,6 +157,7 @@ def measure_move(page, traffic, root, slider, key: str, *, presses: int = 1,
     the first DOM change the learner sees under ``root`` (trace paths, readout text, a new plot),
     the frame after it, and (for a burst) the last change after the last keydown."""
     page.evaluate(JS_DOM)
+    root.scroll_into_view_if_needed()  # a figure out of view is not drawn
     handle = slider.locator(".noUi-handle")
     handle.focus()
     page.evaluate("([r, h]) => window.__isoBench.arm(r, h)",
@@ -291,15 +292,19 @@ def wait_idle(page, traffic, quiet_ms: float = 300, timeout_s: float = 5) -> Non
 
 
 def figures_drawn(page) -> bool:
-    """Every plotly figure of the page has drawn its traces. Under load a FigureWidget now and
-    then never initialises (its view stays without trace paths) and every move of it would
-    count as missed."""
-    page.page.wait_for_timeout(500)
-    return page.page.evaluate(
-        "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
-        ".iso-bench')].concat([...document.querySelectorAll('[data-iso-explorer]')])"
-        ".every(box => box.querySelector('.scatterlayer path, .barlayer path, "
-        ".boxlayer path'))")
+    """Every explorer and comparison variant of the page has drawn its traces. JupyterLab
+    leaves a figure out of view undrawn (no trace paths) until it is scrolled to: each box is
+    scrolled into view in turn, as a learner would."""
+    boxes = page.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .iso-bench, "
+                              "[data-iso-explorer]")
+    drawn = True
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        box.scroll_into_view_if_needed()
+        page.page.wait_for_timeout(300)
+        drawn &= box.evaluate("b => !!b.querySelector('.scatterlayer path, .barlayer path, "
+                              ".boxlayer path')")
+    return drawn
 
 
 def open_bench_page(context, server, lesson: Path, attempts: int = 3):
@@ -310,9 +315,6 @@ def open_bench_page(context, server, lesson: Path, attempts: int = 3):
         page.open(f"lessons/zz_bench_{lesson.stem}.ipynb")
         page.run_all()
         page.explorers()  # tags the explorers
-        deadline = time.perf_counter() + 15
-        while not figures_drawn(page) and time.perf_counter() < deadline:
-            pass
         if figures_drawn(page) or attempt == attempts - 1:
             return page
         print(f"  a figure did not draw: fresh page ({attempt + 2} of {attempts})", flush=True)
