@@ -487,6 +487,11 @@ def timed(command, **kwargs) -> tuple[float, subprocess.CompletedProcess]:
     return time.perf_counter() - started, result
 
 
+# What a lesson's import cell costs: the library, its explorers and the first explorer (each
+# explorer's module loads on first use; nbformat only when something uses it).
+IMPORT_COURSE = ("import time; t = time.perf_counter(); import isomargin_lib, "
+                 "isomargin_lib.explorers; isomargin_lib.explorers.leverage_distance(); "
+                 "print(time.perf_counter() - t)")
 IMPORT_NBFORMAT = ("import time; t = time.perf_counter(); import nbformat; "
                    "print(time.perf_counter() - t)")
 
@@ -530,16 +535,17 @@ def run_all_with_newest_jsonschema(workdir: Path, lesson: Path) -> dict | None:
 def import_costs(workdir: Path) -> dict:
     """``import nbformat`` (pulled in by plotly's FigureWidget) with the pinned jsonschema, and
     with the newest jsonschema installed beside it in a folder put first on the path."""
-    def best_of(env=None):
+    def best_of(env=None, code=IMPORT_NBFORMAT):
         runs = []
         for _ in range(3):
-            _, result = timed([sys.executable, "-c", IMPORT_NBFORMAT], env=env)
+            _, result = timed([sys.executable, "-c", code], env=env)
             if result.returncode:
                 return None
             runs.append(float(result.stdout.split()[-1]))
         return min(runs)
 
     out = {"pinned": best_of()}
+    out["course"] = best_of(code=IMPORT_COURSE)
     out["pinned_version"] = importlib.metadata.version("jsonschema")
     target = newest_jsonschema(workdir)
     if target is not None:
@@ -698,7 +704,10 @@ def report(data: dict) -> str:
                   f"- jsonschema {imports.get('pinned_version')} (pinned): "
                   f"{fmt(imports.get('pinned'), 2, ' s')}",
                   f"- jsonschema {imports.get('newest_version', '?')} (newest): "
-                  f"{fmt(imports.get('newest'), 2, ' s')}"]
+                  f"{fmt(imports.get('newest'), 2, ' s')}",
+                  f"- `import isomargin_lib, isomargin_lib.explorers` and the first explorer "
+                  f"built (a lesson's import cell and first explorer, kernel side): "
+                  f"{fmt(imports.get('course'), 2, ' s')}"]
         newest, browser = imports.get("run_all_newest"), data.get("browser")
         if newest and browser:
             pinned = browser["lessons"].get(newest["lesson"], {})
