@@ -678,7 +678,8 @@ def report(data: dict) -> str:
         for row in browser["explorers"]:
             ours = row["ours"]
             if (ours["first_p95"] or 0) > TARGETS["first_p95"] or (
-                    ours["paint_median"] or 0) > TARGETS["paint_median"]:
+                    ours["paint_median"] or 0) > TARGETS["paint_median"] or (
+                    ours["burst_settle"] or 0) > TARGETS["burst"]:
                 parts = [f"{label}: {fmt(a)} / {fmt(b)}"
                          for label, (a, b) in ours["first_by_slider"].items()]
                 lines.append(f"- {row['lesson']} · {row['explorer']}: " + "; ".join(parts))
