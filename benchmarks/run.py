@@ -57,6 +57,7 @@ from labdriver import (  # noqa: E402
 TARGETS = {"first_p95": 75, "paint_median": 80, "burst": 150, "naive_ratio": 2.5, "busy": 100,
            "first_live": 2.5, "bytes": 6e6, "suite": 150}
 BURST_PRESSES = 10
+VARIANTS = ["before", "dataonly", "naive"]  # measured beside ours (--variants to choose)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -301,9 +302,13 @@ def figures_drawn(page) -> bool:
     for i in range(boxes.count()):
         box = boxes.nth(i)
         box.scroll_into_view_if_needed()
-        page.page.wait_for_timeout(300)
-        drawn &= box.evaluate("b => !!b.querySelector('.scatterlayer path, .barlayer path, "
-                              ".boxlayer path')")
+        deadline = time.perf_counter() + 5
+        while not (ok := box.evaluate("b => !!b.querySelector('.scatterlayer path, "
+                                      ".barlayer path, .boxlayer path')")):
+            if time.perf_counter() > deadline:
+                break
+            page.page.wait_for_timeout(200)
+        drawn &= ok
     return drawn
 
 
@@ -379,7 +384,7 @@ def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
                     errors_before = echo_errors(server)
                     row["ours"] = measure_variant(page.page, page.traffic, view.root, moves)
                     row["ours"]["echo_errors"] = echo_errors(server) - errors_before
-                    for variant in ("before", "dataonly", "naive"):
+                    for variant in VARIANTS:
                         root = page.page.locator(f".iso-bench-{variant}.iso-bench-n{i}")
                         if not root.count():
                             continue
@@ -757,7 +762,10 @@ def main() -> None:
     parser.add_argument("--lite", action="store_true",
                         help="only the browser edition: write its section of RESULTS.md")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    parser.add_argument("--variants", nargs="*", default=VARIANTS, choices=VARIANTS,
+                        help="comparison variants beside ours and the minimal explorer")
     args = parser.parse_args()
+    VARIANTS[:] = args.variants
     if args.lite:
         return main_lite(args)
 
