@@ -7,39 +7,13 @@ liquidation and bankruptcy look the same everywhere.
 from __future__ import annotations
 
 import html
-import importlib.util
 import math
-import sys
 
-
-def _defer_nbformat() -> None:
-    """Import ``nbformat`` only when something uses it.
-
-    plotly's FigureWidget imports ``plotly.io._renderers``, which imports ``nbformat`` (and
-    through it ``jsonschema`` and its format checkers: 0.1 s idle, a second on a busy machine)
-    only to check its version when a figure is shown with ``fig.show()``. The course displays
-    figures from their mime bundle (``show``) and explorers as widgets, so a lazily loaded
-    module (``importlib.util.LazyLoader``) usually never loads; anything that touches it loads
-    it then, unchanged.
-    """
-    if "nbformat" in sys.modules:
-        return
-    spec = importlib.util.find_spec("nbformat")
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nbformat"] = module
-    spec.loader.exec_module(module)
-
-
-_defer_nbformat()
-
-import numpy as np  # noqa: E402
-import plotly.graph_objects as go  # noqa: E402
-import plotly.io as pio  # noqa: E402
-from IPython.display import display  # noqa: E402
-from traitlets import Dict  # noqa: E402
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from IPython.display import display
+from traitlets import Dict
 
 # The renderer the lessons are stored and tested with: no random ids, so nbval can compare it.
 pio.renderers.default = "plotly_mimetype"
