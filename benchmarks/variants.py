@@ -8,7 +8,10 @@
 - ``dataonly`` (only for explorers whose frames also change the layout, e.g. axis ranges): the
   same explorer with its layout changes dropped, to measure what the relayout costs;
 - ``naive``: ``ipywidgets.interactive`` calling the explorer's own ``compute`` and re-creating and
-  showing a ``go.Figure`` on every move (the usual ``interact`` + ``fig.show()`` pattern).
+  showing a ``go.Figure`` on every move (the usual ``interact`` + ``fig.show()`` pattern);
+- ``minimal`` (once per lesson): an explorer with one slider and a two-point trace on the same
+  ``Explorer`` and ``CourseFigureWidget`` machinery, with a one-number readout: the floor of a
+  slider move in this browser, server and kernel, whatever an explorer computes or draws.
 
 Each variant's box carries the CSS classes ``iso-bench``, ``iso-bench-<variant>`` and
 ``iso-bench-n<k>`` (k: the explorer's position, by creation order) for the page to find it.
@@ -86,8 +89,31 @@ def naive(explorer: Explorer):
     return widgets.interactive(redraw, **controls)
 
 
+def minimal() -> Explorer:
+    """One slider, one two-point line, one number: what every slider move costs at least."""
+    from isomargin_lib.explorers import Frame, Reading, slider
+
+    fig = plots.figure(x_title="x", y_title="y", height=plots.HEIGHT)
+    fig.add_trace(plots.line("minimal", "isolated", x=[0, 1], y=[0, 0]))
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 100])
+
+    def compute(value):
+        return Frame(traces={0: {"y": [0, value]}}, readings=[Reading("value", "Value", value)])
+
+    return Explorer({"value": slider("Value", 50, 0, 100, 1, integer=True)}, fig, compute)
+
+
 def show_variants() -> None:
     sources = [e for e in explorers_in_order() if not getattr(e, "_iso_bench", False)]
+    if sources:
+        floor = minimal()
+        floor._iso_bench = True
+        box = widgets.VBox([widgets.HTML("<b>minimal: one slider, one tiny trace</b>"),
+                            floor.widget])
+        for css in ("iso-bench", "iso-bench-minimal"):
+            box.add_class(css)
+        display(box)
     for k, explorer in enumerate(sources):
         slow = before(explorer)
         slow._iso_bench = True

@@ -63,8 +63,15 @@ def figure(*, x_title: str, y_title: str, title: str | None = None, height: int 
     """
     from plotly.subplots import make_subplots
 
-    base = make_subplots(rows=rows, cols=cols, subplot_titles=subplot_titles, **subplots)
-    fig = CourseFigureWidget(base) if widget else go.Figure(base)
+    if widget:
+        # The template set at creation: plotly builds and validates it once, not the default
+        # template first and then this one again in a copy (half of an explorer's set-up).
+        fig = make_subplots(rows=rows, cols=cols, subplot_titles=subplot_titles,
+                            figure=CourseFigureWidget(layout={"template": "plotly_white"}),
+                            **subplots)
+    else:
+        fig = go.Figure(make_subplots(rows=rows, cols=cols, subplot_titles=subplot_titles,
+                                      **subplots))
     fig.update_layout(
         template="plotly_white", height=height, font=FONT, hovermode="x",
         margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},

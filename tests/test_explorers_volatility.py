@@ -271,3 +271,24 @@ def test_appendix_a2_exercises():
     for wrong in "acd":
         assert lessonA2.q2.check(wrong).verdict == "wrong"
         assert lessonA2.q3.check(wrong).verdict == "wrong"
+
+
+@pytest.mark.parametrize(("volatility", "horizon"), [(20, 1), (60, 7), (150, 60), (85, 23)])
+def test_fast_simulation_equals_the_library(volatility, horizon):
+    """The explorer rescales one seeded sample of normals instead of re-drawing it per
+    (volatility, horizon): every estimate must equal liquidation_probabilities_mc's exactly
+    (same seed, paths, dates and continuity correction)."""
+    explorer = explorers.liquidation_risk(entry_price=ENTRY, margin=MARGIN, paths=2_000,
+                                          seed=SEED)
+    set_controls(explorer, volatility=volatility, horizon=horizon)
+    positions = [long_at(lev) for lev in MC_LEVERAGES]
+    expected = liquidation_probabilities_mc(
+        positions, MARGIN, volatility=volatility / 100, horizon_days=horizon, steps=MC_STEPS,
+        paths=2_000, continuity_correction=True, seed=SEED, workers=1, tiers=BINANCE_BTCUSDT)
+    data = explorer.figure.data
+    assert list(data[1].y) == [100 * e.probability for e in expected]
+    assert list(data[1].error_y.array) == [100 * e.standard_error for e in expected]
+    closed = [liquidation_probability(long_at(lev), MARGIN, volatility=volatility / 100,
+                                      horizon_days=horizon, tiers=BINANCE_BTCUSDT)
+              for lev in range(1, 101)]
+    assert list(data[0].y) == [100 * p for p in closed]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import numpy as np
 import plotly.graph_objects as go
@@ -44,6 +45,9 @@ ENDINGS = ("liquidated", "stopped", "open at the end")
 ENDING_X = np.array([[k - 0.2 for k in range(len(ENDINGS))],
                      [k + 0.2 for k in range(len(ENDINGS))]])
 MEDIAN_Y = 96.0  # % of paths: height of the median markers on the left panel
+# The sliders: (low, high, step).
+SLIDERS = {"volatility": (40, 120, 10), "conservative_leverage": (2, 5, 1),
+           "aggressive_leverage": (5, 50, 5), "stop_percent": (1, 40, 1)}
 
 
 def strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up):
@@ -146,10 +150,37 @@ def strategy_comparison() -> Explorer:
     fig.update_yaxes(range=[0, 100], row=1, col=1)
     fig.update_yaxes(range=[0, 100], title_text="Paths (%)", row=1, col=2)
 
+    last, warming = {}, {}
+
+    def warm(values):
+        """Simulate the next setting in the direction of the last move (a learner drags a
+        slider one way), so that move finds its outcomes cached: ``strategy_outcomes`` caches
+        per (rules, model, volatility) and a new setting costs one or two simulations."""
+        rules = strategy_rules(values["conservative_leverage"], values["aggressive_leverage"],
+                               values["stop_percent"], values["top_up"])
+        for r in rules:
+            strategy_outcomes(r, values["model"], int(values["volatility"]))
+
+    def prefetch(values):
+        moved = [name for name in SLIDERS if name in last and last[name] != values[name]]
+        if len(moved) == 1 and values["model"] == last.get("model"):
+            name = moved[0]
+            low, high, step = SLIDERS[name]
+            ahead = values[name] + (step if values[name] > last[name] else -step)
+            thread = warming.get("thread")
+            if low <= ahead <= high and (thread is None or not thread.is_alive()):
+                warming["thread"] = threading.Thread(
+                    target=warm, args=(dict(values, **{name: ahead}),), daemon=True)
+                warming["thread"].start()
+        last.update(values)
+
     def compute(model, volatility, conservative_leverage, aggressive_leverage, stop_percent,
                 top_up):
         rules = strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up)
         results = [strategy_outcomes(r, model, int(volatility)) for r in rules]
+        prefetch({"model": model, "volatility": volatility, "top_up": top_up,
+                  "conservative_leverage": conservative_leverage,
+                  "aggressive_leverage": aggressive_leverage, "stop_percent": stop_percent})
         traces, readings = {}, []
         for i, (name, result) in enumerate(zip(names, results, strict=True)):
             summary = result.summary
@@ -184,10 +215,14 @@ def strategy_comparison() -> Explorer:
 
     controls = {
         "model": toggle("Price paths", list(MODELS)),
-        "volatility": slider("Volatility (annual %)", 60, 40, 120, 10, integer=True),
-        "conservative_leverage": slider("Conservative leverage (x)", 3, 2, 5, 1, integer=True),
-        "aggressive_leverage": slider("Aggressive leverage (x)", 20, 5, 50, 5, integer=True),
-        "stop_percent": slider("Conservative stop distance (%)", 5, 1, 40, 1, integer=True),
+        "volatility": slider("Volatility (annual %)", 60, *SLIDERS["volatility"],
+                             integer=True),
+        "conservative_leverage": slider("Conservative leverage (x)", 3,
+                                        *SLIDERS["conservative_leverage"], integer=True),
+        "aggressive_leverage": slider("Aggressive leverage (x)", 20,
+                                      *SLIDERS["aggressive_leverage"], integer=True),
+        "stop_percent": slider("Conservative stop distance (%)", 5, *SLIDERS["stop_percent"],
+                               integer=True),
         "top_up": toggle("Top up 250 USDT at margin ratio", list(TOP_UPS), "50 %"),
     }
     return Explorer(controls, fig, compute)

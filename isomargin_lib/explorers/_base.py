@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
+import numpy as np
 
 from .. import plots
 
@@ -79,6 +80,10 @@ class Explorer:
         self.numbers: dict[str, float | None] = {}
         self.texts: dict[str, str] = {}
         self.status = ""
+        # What the figure holds, by (trace index, property) and by layout key, as last written
+        # by ``update``: a move sends only what differs (fewer bytes, fewer traces for plotly.js
+        # to restyle), and nothing when it changes only the readout.
+        self._drawn: dict = {}
         inputs = widgets.VBox(list(controls.values()))
         self.widget = widgets.VBox([widgets.HBox([inputs, self.readout]), figure])
         for control in controls.values():
@@ -102,11 +107,24 @@ class Explorer:
             self.readout.value = plots.readout_html(
                 [(key, "", text) for key, text in self.texts.items()], self.status, "danger")
             return
-        with self.figure.batch_update():
-            for index, properties in frame.traces.items():
-                self.figure.data[index].update(properties)
-            if frame.layout:
-                self.figure.layout.update(frame.layout)
+        traces = {}
+        for index, properties in frame.traces.items():
+            changed = {key: value for key, value in properties.items()
+                       if not _same(self._drawn.get((index, key), _UNSET), value)}
+            if changed:
+                traces[index] = changed
+        layout = {key: value for key, value in frame.layout.items()
+                  if not _same(self._drawn.get(key, _UNSET), value)}
+        if traces or layout:
+            with self.figure.batch_update():
+                for index, properties in traces.items():
+                    self.figure.data[index].update(properties)
+                if layout:
+                    self.figure.layout.update(layout)
+            for index, properties in traces.items():
+                self._drawn.update({(index, key): _kept(value)
+                                    for key, value in properties.items()})
+            self._drawn.update({key: _kept(value) for key, value in layout.items()})
         self.numbers = {r.key: r.value for r in frame.readings}
         self.texts = {r.key: r.text for r in frame.readings}
         self.status = frame.status
@@ -121,6 +139,49 @@ class Explorer:
 
     def __repr__(self):
         return f"<Explorer: {', '.join(self.controls)}>"
+
+
+_UNSET = object()
+
+
+def _kept(value):
+    """A copy of a written value that later changes to the caller's list cannot alter."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
+def _same(old, new) -> bool:
+    """Whether ``new`` equals the value ``old`` written before (numbers, strings, None, lists,
+    numpy arrays, dicts of them); NaN equals NaN. False when unsure: then it is written."""
+    if old is _UNSET:
+        return False
+    if old is new:
+        return True
+    if isinstance(old, dict) or isinstance(new, dict):
+        return (isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys()
+                and all(_same(old[k], new[k]) for k in old))
+    sequences = (list, tuple, np.ndarray)
+    if isinstance(old, sequences) or isinstance(new, sequences):
+        if not (isinstance(old, sequences) and isinstance(new, sequences)) or \
+                len(old) != len(new):
+            return False
+        a, b = np.asarray(old), np.asarray(new)
+        if a.shape != b.shape:
+            return False
+        if a.dtype.kind in "biuf" and b.dtype.kind in "biuf":
+            return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f" or
+                                       b.dtype.kind == "f"))
+        try:
+            return bool(np.all(a == b))
+        except (TypeError, ValueError):
+            return False
+    try:
+        return bool(old == new) and type(old) is type(new)
+    except (TypeError, ValueError):
+        return False
 
 
 def _snapped(control):

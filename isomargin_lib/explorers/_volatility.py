@@ -12,8 +12,15 @@ import plotly.graph_objects as go
 from .. import plots
 from .._contracts import Position
 from .._margin import liquidation_price
-from .._paths import DAYS_PER_YEAR, gbm_paths
-from .._risk import liquidation_probabilities_mc, liquidation_probability
+from .._paths import DAYS_PER_YEAR, gbm_paths, log_step_moments
+from .._risk import (
+    _CHUNK_PATHS,
+    BGK_BETA,
+    _already_liquidated,
+    _estimate,
+    _seed_sequence,
+    barrier_hit_probability,
+)
 from .._tiers import BINANCE_BTCUSDT, MarginTiers
 from ._base import Explorer, Frame, Reading, slider
 
@@ -24,30 +31,42 @@ FAN_STEPS = 60  # steps per sample path drawn on the right panel (61 points)
 FAN_SIGMAS = 3.5  # the price axis spans the entry * exp(+- 3.5 sigma sqrt(T))
 
 
-def _fan_traces(times, paths, barrier):
-    """The fan as few, short lists (paths separated by None gaps): every path whole (y only;
+def _gapped(rows) -> np.ndarray:
+    """Rows of a 2-D array as one line trace: each row then a NaN gap, as float32 (a binary
+    buffer on the wire; whole USDT prices and times rounded to 1/1000 day are exact in it)."""
+    rows = np.atleast_2d(rows)
+    out = np.full((rows.shape[0], rows.shape[1] + 1), np.nan, dtype=np.float32)
+    out[:, :-1] = rows
+    return out.ravel()
+
+
+def _fan_traces(times, paths, barrier, *, every=None):
+    """The fan as few, short arrays (paths separated by NaN gaps): every path whole (y only;
     its x is ``times`` repeated), the liquidated paths up to their first touch of ``barrier``
     (x and y), the touch points, and how many paths touched. Drawn prices are rounded to
     whole USDT and ``times`` should be rounded too: less data per slider move."""
     count = paths.shape[0]
-    drawn = np.round(paths).astype(int).tolist()  # whole USDT: short numbers on the wire
-    every = [value for row in drawn for value in (*row, None)]
+    drawn = np.round(paths)  # whole USDT
+    if every is None:
+        every = _gapped(drawn)
     if barrier is None:
         hit = np.zeros(count, dtype=bool)
     else:
         hit = (paths <= barrier).any(axis=1)
     first = (paths[hit] <= barrier).argmax(axis=1) if hit.any() else np.zeros(0, dtype=int)
-    rows = [row for row, h in zip(drawn, hit, strict=True) if h]
-    dead = {"x": [value for k in first for value in (*times[: k + 1], None)],
-            "y": [value for row, k in zip(rows, first, strict=True)
-                  for value in (*row[: k + 1], None)]}
+    rows = drawn[hit]
+    empty = np.zeros(0, dtype=np.float32)
+    dead = {"x": np.concatenate([_gapped(times[: k + 1]) for k in first]) if first.size
+            else empty,
+            "y": np.concatenate([_gapped(row[: k + 1]) for row, k in
+                                 zip(rows, first, strict=True)]) if first.size else empty}
     touch = {"x": times[first], "y": paths[hit, first] if hit.any() else np.zeros(0)}
     return every, dead, touch, int(hit.sum())
 
 
 def _repeated(times, count):
-    """x for ``count`` paths drawn in one trace: ``times`` then a None gap, ``count`` times."""
-    return [*times.tolist(), None] * count
+    """x for ``count`` paths drawn in one trace: ``times`` then a NaN gap, ``count`` times."""
+    return _gapped(np.tile(times, (count, 1)))
 
 
 def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: int = 2_000,
@@ -110,19 +129,69 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
     def position(leverage):
         return Position("long", entry_price, margin * leverage / entry_price)
 
+    # What no slider but leverage changes, computed once: each leverage's liquidation price.
+    barriers = [liquidation_price(position(lev), margin, tiers=tiers) for lev in grid]
+    already = [b is not None and _already_liquidated(position(lev), entry_price, b)
+               for lev, b in zip(grid, barriers, strict=True)]
+
     @functools.cache
     def closed_form(volatility, horizon):
-        return np.array([liquidation_probability(position(lev), margin, volatility=volatility,
-                                                 horizon_days=horizon, tiers=tiers)
-                         for lev in grid])
+        # liquidation_probability for each leverage, its barrier computed once above.
+        return np.array([0.0 if b is None else 1.0 if dead else barrier_hit_probability(
+            entry_price, b, volatility=volatility, horizon_days=horizon)
+            for b, dead in zip(barriers, already, strict=True)])
+
+    @functools.cache
+    def normals():
+        # The seeded sample, drawn once: liquidation_probabilities_mc's standard normals, in its
+        # order (one SFC64 generator per chunk of paths, dates by rows), so a (volatility,
+        # horizon) only rescales them: the same paths and estimates, without re-drawing.
+        sizes = [min(_CHUNK_PATHS, paths - start) for start in range(0, paths, _CHUNK_PATHS)]
+        generators = [np.random.Generator(np.random.SFC64(child))
+                      for child in _seed_sequence(seed).spawn(len(sizes))]
+        return [g.standard_normal((MC_STEPS, size)) for g, size in
+                zip(generators, sizes, strict=True)]
 
     @functools.lru_cache(maxsize=256)
     def monte_carlo(volatility, horizon):
-        # One simulation per (volatility, horizon), compared with every leverage's barrier.
-        return liquidation_probabilities_mc(
-            [position(lev) for lev in grid], margin, volatility=volatility,
-            horizon_days=horizon, steps=MC_STEPS, paths=paths, continuity_correction=True,
-            seed=seed, workers=1, tiers=tiers)
+        """``liquidation_probabilities_mc`` for every leverage (continuity correction,
+        ``MC_STEPS`` dates, ``paths`` paths, ``seed``) on the normals drawn once: the running
+        minimum of the log price is the same sum of the same numbers in the same order."""
+        mean, std = log_step_moments(0.0, volatility, horizon / MC_STEPS)
+        lows = []
+        for block in normals():
+            steps = block * std
+            steps += mean
+            lows.append(np.minimum(np.cumsum(steps, axis=0).min(axis=0), 0.0))
+        low = np.concatenate(lows)
+        estimates = []
+        for b, dead in zip(barriers, already, strict=True):
+            if b is None or dead:
+                estimates.append(_estimate(0 if b is None else paths, paths, MC_STEPS))
+                continue
+            log_barrier = math.log(b / entry_price)
+            corrected = log_barrier - math.copysign(BGK_BETA * std, log_barrier)
+            if corrected * log_barrier <= 0:  # the correction moved it past the start
+                estimates.append(_estimate(paths, paths, MC_STEPS))
+                continue
+            estimates.append(_estimate(int(np.count_nonzero(low <= corrected)), paths,
+                                       MC_STEPS))
+        return estimates
+
+    @functools.lru_cache(maxsize=64)
+    def fan_for(volatility, horizon):
+        """The sample paths, their times (days) and the fan's whole-path trace: they change
+        with volatility and horizon only."""
+        sigma = volatility / 100
+        times = np.round(np.linspace(0, horizon, FAN_STEPS + 1), 3)  # days
+        fan = gbm_paths(entry_price, volatility=sigma, steps=FAN_STEPS,
+                        step_days=horizon / FAN_STEPS, paths=sample_paths, seed=seed)
+        return times, fan, _gapped(np.round(fan)), _repeated(times, sample_paths)
+
+    @functools.lru_cache(maxsize=1024)
+    def fan_at(volatility, horizon, leverage):
+        times, fan, every, _ = fan_for(volatility, horizon)
+        return _fan_traces(times, fan, barriers[leverage - 1], every=every)
 
     fig = plots.figure(x_title="Leverage (x)", y_title="Probability of liquidation (%)",
                        rows=1, cols=2, horizontal_spacing=0.1, height=plots.HEIGHT + 60,
@@ -173,23 +242,20 @@ def liquidation_risk(entry_price: float = 60_000, margin: float = 1_000, paths: 
         estimates = [simulated[lev - 1] for lev in MC_LEVERAGES]
         here = simulated[leverage - 1]
         probability = float(curve[leverage - 1])
-        barrier = liquidation_price(position(leverage), margin, tiers=tiers)
+        barrier = barriers[leverage - 1]
         fall = None if barrier is None else 100 * (1 - barrier / entry_price)
 
         spread = sigma * math.sqrt(horizon / DAYS_PER_YEAR)
         y_range = [entry_price * math.exp(-FAN_SIGMAS * spread),
                    entry_price * math.exp(FAN_SIGMAS * spread)]
-        times = np.round(np.linspace(0, horizon, FAN_STEPS + 1), 3)  # days
-        fan = gbm_paths(entry_price, volatility=sigma, steps=FAN_STEPS,
-                        step_days=horizon / FAN_STEPS, paths=sample_paths, seed=seed)
-        every, dead, touch, hits = _fan_traces(times, fan, barrier)
+        every, dead, touch, hits = fan_at(volatility, horizon, leverage)
         # The fan's axes and its x data depend on volatility and horizon only: sent when they
         # change, so a leverage move updates data alone (and little of it).
         scale = (volatility, horizon)
         fan_trace, layout = {"y": every}, {}
         if drawn_scale.get("now") != scale:
             drawn_scale["now"] = scale
-            fan_trace["x"] = _repeated(times, sample_paths)
+            fan_trace["x"] = fan_for(volatility, horizon)[3]
             layout = {"xaxis2": {"range": [0, horizon]}, "yaxis2": {"range": y_range}}
         visible = barrier is not None and barrier >= y_range[0]
         if barrier is None:
