@@ -169,9 +169,13 @@ def strategy_comparison() -> Explorer:
             ahead = values[name] + (step if values[name] > last[name] else -step)
             thread = warming.get("thread")
             if low <= ahead <= high and (thread is None or not thread.is_alive()):
-                warming["thread"] = threading.Thread(
+                thread = threading.Thread(
                     target=warm, args=(dict(values, **{name: ahead}),), daemon=True)
-                warming["thread"].start()
+                try:
+                    thread.start()
+                    warming["thread"] = thread
+                except RuntimeError:  # no threads (Pyodide, the browser edition): no warming
+                    pass
         last.update(values)
 
     def compute(model, volatility, conservative_leverage, aggressive_leverage, stop_percent,
