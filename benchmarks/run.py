@@ -1,25 +1,28 @@
 """Measure the course where learners use it: a real JupyterLab in a real Chromium.
 
-Run: ``python benchmarks/run.py [--lessons 00 03 ...] [--moves 20] [--skip-suite]
-[--skip-install] [--skip-import]`` (needs Debian's Chromium at /usr/bin/chromium).
+Run: ``python benchmarks/run.py [--lessons 00 03 ...] [--moves 20] [--variants ...]
+[--skip-browser] [--skip-import] [--skip-install] [--skip-lite] [--skip-suite] [--skip-ci]``
+(needs Debian's Chromium at /usr/bin/chromium; the whole run takes about 40 minutes).
 
-Prints a table and writes ``benchmarks/RESULTS.md``:
+Prints a table and writes ``benchmarks/RESULTS.md``, every number beside its target:
 
-- per explorer, slider -> redraw latency (keydown to the trace SVG changing, MutationObserver;
-  "paint" is the frame after it), median and p95 over ``--moves`` moves, burst settle time (10
-  moves 30 ms apart, last keydown to the last change), kernel busy time per move (kernel clock)
-  -- for our explorer, for the same explorer on a plain ``go.FigureWidget`` ("before": plotly's
-  JS->Python trace deltas synced) and for a naive ``interact`` re-creating and showing a figure
-  on the same computation (``benchmarks/variants.py``);
+- per explorer, slider -> redraw latency (first DOM change of the trace SVG or the readout,
+  MutationObserver; "paint" is the frame after it), median and p95 over ``--moves`` moves, burst
+  settle time (10 moves 30 ms apart, last keydown to the last change), kernel busy time per move
+  -- for our explorer, a minimal explorer (the browser's floor), and the comparison variants
+  (``benchmarks/variants.py``: "naive" ``interact`` re-creating a figure, "before" a plain
+  ``go.FigureWidget``, "dataonly");
 - per lesson, Run All -> first explorer live and -> kernel idle, websocket bytes, FigureWidgets
   (copies of plotly.js shipped), notebook size;
-- the test suite's wall time, the Monte Carlo throughput (``benchmarks/monte_carlo.py``), fresh
-  install time and size, JupyterLab start, and the ``import nbformat`` cost with the pinned
-  jsonschema and with the newest one.
+- the browser edition (``lite/build.py``'s site in Chromium, offline): build time and size, per
+  lesson kernel ready, Run All and slider -> redraw, beside server mode;
+- the README's test command without the browser-edition test, and ``.ci/run`` on a clean clone
+  of HEAD (installs and every test); the Monte Carlo throughput (``benchmarks/monte_carlo.py``);
+  the README's fresh install, time and size (and size after a first use); JupyterLab start, and
+  the ``import nbformat`` cost with the pinned jsonschema and with the newest one.
 
-``--lite`` measures the browser edition instead (``lite/build.py``'s site in Chromium, offline):
-build time and size, per lesson kernel ready, Run All and slider -> redraw, and writes that
-section of ``RESULTS.md`` beside the server-mode numbers (a full run keeps the section).
+``--lite`` measures only the browser edition and writes that section of ``RESULTS.md`` beside the
+server-mode numbers (a run with ``--skip-lite`` keeps the section as it was).
 
 The lessons are served from a temporary copy; the benchmark never writes to ``lessons/``.
 """
