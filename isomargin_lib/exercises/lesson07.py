@@ -74,9 +74,9 @@ _HOURLY = 100 * barrier_hit_probability(
 _A_LITTLE_LOW = (
     "A little low. If you simulated with a check every hour, the simulation misses the "
     "touches between two checks (appendix A2 shows how to correct for that): use the "
-    "explorer's curve or the library's liquidation probability. If you used the bankruptcy price as the barrier: "
-    "the exchange liquidates earlier, at the liquidation price, where the maintenance margin "
-    "is still left.")
+    "explorer's curve or the library's liquidation probability. If you used the bankruptcy "
+    "price as the barrier: the exchange liquidates earlier, at the liquidation price, where "
+    "the maintenance margin is still left.")
 
 q2 = NumericExercise(
     answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
@@ -88,8 +88,9 @@ q2 = NumericExercise(
               "position, its margin at 15x, and ask the library's liquidation probability (the "
               "volatility as a fraction, 0.5).",
     solution_text="The position is 0.25 BTC at 60,000 USDT; at 15x its margin is 1,000 USDT. "
-                  "An estimate from a simulation (appendix A2) within about 2 percentage points "
-                  "counts as right too. In code: `100 * liquidation_probability(Position('long', 60_000, 0.25), "
+                  "An estimate from a simulation (appendix A2) within about 2 percentage "
+                  "points counts as right too. In code: "
+                  "`100 * liquidation_probability(Position('long', 60_000, 0.25), "
                   "initial_margin(Position('long', 60_000, 0.25), 15, tiers=BINANCE_BTCUSDT), "
                   "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT)`",
     mistakes=[
