@@ -73,23 +73,24 @@ _HOURLY = 100 * barrier_hit_probability(
     volatility=Q1_VOLATILITY, horizon_days=HORIZON)
 _A_LITTLE_LOW = (
     "A little low. If you simulated with a check every hour, the simulation misses the "
-    "touches between two checks: switch on its continuity correction (lesson A2), or use "
-    "the explorer's curve or the closed form. If you used the bankruptcy price as the barrier: "
-    "the exchange liquidates earlier, at the liquidation price, where the maintenance margin "
-    "is still left.")
+    "touches between two checks (appendix A2 shows how to correct for that): use the "
+    "explorer's curve or the library's liquidation probability. If you used the bankruptcy "
+    "price as the barrier: the exchange liquidates earlier, at the liquidation price, where "
+    "the maintenance margin is still left.")
 
 q2 = NumericExercise(
     answer=probability(Q1_LEVERAGE, volatility=Q1_VOLATILITY),
     unit="%",
-    rtol=0.055,  # two standard errors of the explorer's simulation (about 1 point) count as right
+    rtol=0.055,  # about 2 points: two standard errors of a 2,000-path simulation count as right
     close_rtol=0.08,
     hint_text="Set the explorer above to 15x, 50 % and 7 days and read the probability in its "
               "readout. Or do what the worked example does, at 15x instead of 20x: build the "
               "position, its margin at 15x, and ask the library's liquidation probability (the "
               "volatility as a fraction, 0.5).",
     solution_text="The position is 0.25 BTC at 60,000 USDT; at 15x its margin is 1,000 USDT. "
-                  "A simulation (lesson A2) within a standard error or two is fine too. In "
-                  "code: `100 * liquidation_probability(Position('long', 60_000, 0.25), "
+                  "An estimate from a simulation (appendix A2) within about 2 percentage "
+                  "points counts as right too. In code: "
+                  "`100 * liquidation_probability(Position('long', 60_000, 0.25), "
                   "initial_margin(Position('long', 60_000, 0.25), 15, tiers=BINANCE_BTCUSDT), "
                   "volatility=0.5, horizon_days=7, tiers=BINANCE_BTCUSDT)`",
     mistakes=[
@@ -97,7 +98,7 @@ q2 = NumericExercise(
                 "That is the probability that the price ENDS the week below the liquidation "
                 "price. But the position is liquidated the first time the price touches it, "
                 "even if the price comes back later: the touch probability is about twice as "
-                "large (lesson A2 shows why: the reflection principle)."),
+                "large (appendix A2 shows why)."),
         Mistake(_BANKRUPT, _A_LITTLE_LOW),
         Mistake(_HOURLY, _A_LITTLE_LOW),
     ],

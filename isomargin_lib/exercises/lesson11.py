@@ -78,6 +78,13 @@ m3 = ChoiceExercise(
 )
 
 _M4 = long_position(M4_LEVERAGE)
+_M4_LP = liquidation_price(_M4, WALLET, tiers=BINANCE_BTCUSDT)
+# The bracket of the entry notional (50,000 USDT: the second one) instead of the bracket of the
+# notional at the liquidation price (about 40,160 USDT: the first), the rule Binance applies.
+_M4_ENTRY_TIER = BINANCE_BTCUSDT.tier_for(_M4.notional())
+_M4_ENTRY_BRACKET = 100 * (1 - liquidation_price(
+    _M4, WALLET, mmr=_M4_ENTRY_TIER.mmr,
+    maintenance_amount=_M4_ENTRY_TIER.maintenance_amount) / _M4.entry_price)
 m4 = NumericExercise(
     answer=-liquidation_move(_M4, WALLET),
     unit="%",
@@ -85,8 +92,16 @@ m4 = NumericExercise(
               "liquidates in cross.",
     solution_text=f"`-liquidation_move(long_position({M4_LEVERAGE}), 10_000)`: the whole wallet "
                   "backs the trade, so it survives much longer, and then takes the whole "
-                  "wallet.",
-    mistakes=[Mistake(-liquidation_move(_M4, MARGIN), "That is the isolated liquidation: the "
+                  "wallet. The maintenance rate is the bracket of the notional at the "
+                  f"liquidation price ({_M4.quantity * _M4_LP:,.0f} USDT: the first bracket, "
+                  "0.4 %).",
+    mistakes=[Mistake(_M4_ENTRY_BRACKET,
+                      "You took the maintenance bracket of the entry notional (50,000 USDT: "
+                      "the second bracket, 0.5 % minus 50 USDT). The exchange uses the bracket "
+                      "of the notional at the liquidation price, where the position is worth "
+                      f"only {_M4.quantity * _M4_LP:,.0f} USDT: the first bracket, 0.4 % with "
+                      "no maintenance amount."),
+Mistake(-liquidation_move(_M4, MARGIN), "That is the isolated liquidation: the "
                       "trader believed the trade was isolated, but the account is in cross "
                       "mode."),
               Mistake(-liquidation_move(_TWENTY, WALLET), "That is the 20x trade of the worked "
