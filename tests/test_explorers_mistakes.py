@@ -61,6 +61,23 @@ def test_no_stop_loss(ex):
     assert ex.numbers["fix"] == 1_000
 
 
+def test_a_stop_just_before_liquidation_is_flagged(ex):
+    """At 5x the liquidation price is fall(5) = 19.68 % below entry: a 19 % stop fires, but only
+    0.68 % of the entry price before liquidation; a 10 % stop is well clear."""
+    ex.controls["mistake"].value = "no stop-loss"
+    ex.controls["leverage"].value = 5
+    ex.controls["stop_percent"].value = 19
+    assert f"{fall(5, 1_000) - 19:.2f} %" in ex.status and "only just" in ex.status
+    assert 'data-kind="warning"' in ex.readout.value
+    ex.controls["stop_percent"].value = 10
+    assert "caps the loss" in ex.status and 'data-kind="ok"' in ex.readout.value
+
+
+def test_over_leveraging_at_the_safe_leverage_labels_both_readings_apart(ex):
+    ex.controls["leverage"].value = 3
+    assert "your 3x" in ex.readout.value and "the safer 3x" in ex.readout.value
+
+
 def test_wrong_margin_mode(ex):
     ex.controls["mistake"].value = "wrong margin mode"
     ex.controls["leverage"].value = 20

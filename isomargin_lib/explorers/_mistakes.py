@@ -154,9 +154,9 @@ def mistake_scenarios() -> Explorer:
             wrong, right = isolated_account(leverage), isolated_account(SAFE_LEVERAGE)
             fix_move = liquidation_move(long_position(SAFE_LEVERAGE), MARGIN)
             names = (f"{leverage}x", f"{SAFE_LEVERAGE}x")
-            readings = [Reading("mistake", f"Fall that liquidates at {leverage}x (%)",
+            readings = [Reading("mistake", f"Fall that liquidates your {leverage}x (%)",
                                 _fall(move), "{:.2f}"),
-                        Reading("fix", f"Fall that liquidates at {SAFE_LEVERAGE}x (%)",
+                        Reading("fix", f"Fall that liquidates the safer {SAFE_LEVERAGE}x (%)",
                                 _fall(fix_move), "{:.2f}"),
                         Reading("detail", "Margin lost if liquidated (USDT)", MARGIN)]
             status = ("At 1x no fall liquidates a long." if move <= -100 else
@@ -171,6 +171,9 @@ def mistake_scenarios() -> Explorer:
             names = ("no stop", f"stop {stop_percent} % below entry")
             stop_loss = -float(position.pnl(ENTRY * (1 - stop_percent / 100)))
             useless = -stop_percent <= move
+            # A stop less than 1 % of the entry price before the liquidation price fires, but a
+            # gap or slippage of that size carries the fill past liquidation.
+            close_call = not useless and -move - stop_percent < 1
             readings = [Reading("mistake", "Loss without a stop, worst case (USDT)", MARGIN),
                         Reading("fix", "Loss with the stop (USDT)",
                                 MARGIN if useless else stop_loss),
@@ -178,6 +181,10 @@ def mistake_scenarios() -> Explorer:
             status = (f"The stop is beyond the liquidation price ({-move:.2f} % below entry): "
                       "it never fires. Move it closer or lower the leverage."
                       if useless else
+                      f"The stop fires only just: {-move - stop_percent:.2f} % of the entry "
+                      "price before the liquidation price, less than a gap or slippage can "
+                      "take. Move it closer or lower the leverage."
+                      if close_call else
                       f"The stop caps the loss; without it the trade runs to liquidation at "
                       f"{move:.2f} %." if move > -100 else "The stop caps the loss.")
             reference = (-stop_percent, (5_000, 14_000))
@@ -209,7 +216,7 @@ def mistake_scenarios() -> Explorer:
                   3: {"x": ref_x, "y": ref_y, "name": "stop"}}
         kind = "danger" if lost >= WALLET or -move < 5 else "warning"
         if mistake == "no stop-loss" and not useless:
-            kind = "ok"
+            kind = "warning" if close_call else "ok"
         return Frame(traces, readings, status, kind, layout)
 
     controls = {
