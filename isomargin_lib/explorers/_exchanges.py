@@ -13,6 +13,10 @@ from ._base import Explorer, Frame, Reading, slider, toggle
 LABELS = {"binance": "Binance", "bybit": "Bybit (UTA)", "bybit_classic": "Bybit classic",
           "okx": "OKX", "gate": "Gate"}
 FLAT_MMR = 0.004  # OKX and Gate: no bundled table; a flat rate of the size of their first tier
+# Where each rule prices the closing fee: Bybit at the bankruptcy price (it enters its margins),
+# the others at entry (the cost of closing now; no formula of theirs counts it).
+FEE_PRICE = {"binance": "at entry", "bybit": "at bankruptcy", "bybit_classic": "at bankruptcy",
+             "okx": "at entry", "gate": "at entry"}
 
 
 def default_rules() -> dict:
@@ -96,7 +100,7 @@ def exchange_comparison(entry_price: float = 60_000, max_quantity: float = 2.0,
                         word="refused" if q is None else "none"),
                 Reading(f"{name}_initial_margin", f"{label}: initial margin (USDT)",
                         None if q is None else q.initial_margin, word="refused"),
-                Reading(f"{name}_fee_to_close", f"{label}: fee to close (USDT)",
+                Reading(f"{name}_fee_to_close", f"{label}: fee to close, {FEE_PRICE[name]} (USDT)",
                         None if q is None else q.fee_to_close, word="refused"),
             ]
         shown = [lp for lp in lps if lp is not None]
