@@ -9,7 +9,9 @@ from ._base import ChoiceExercise, Mistake, NumericExercise, label_questions
 # Question 1: the lesson's portfolio, 500 USDT per position, a 3,000 USDT wallet, -20 %.
 WALLET, MARGIN, SHOCK = 3_000.0, 500.0, -20
 POSITIONS, BETAS = build_portfolio(MARGIN)
-OUTCOME = compare_shock(WALLET, POSITIONS, shocked_marks(POSITIONS, SHOCK, betas=BETAS))
+_MARKS = shocked_marks(POSITIONS, SHOCK, betas=BETAS)
+OUTCOME = compare_shock(WALLET, POSITIONS, _MARKS)
+_MM_AT_SHOCK = sum(float(p.maintenance_margin(_MARKS[n])) for n, p in POSITIONS.items())
 
 _CASES = {
     "a": (("ETH long",), ()),
@@ -44,8 +46,13 @@ q1 = ChoiceExercise(
         "d": "That is what happens at -30 %. At this smaller move the cross wallet, helped by "
              "the SOL short's gain, still covers the ETH loss.",
     },
-    hint_text=f"Set the explorer to {SHOCK} % 'with betas', wallet {WALLET:,.0f}, margin "
-              f"{MARGIN:,.0f}, and read 'liquidated' for each mode.",
+    hint_text=f"By hand: at {SHOCK} % the PnLs are " + ", ".join(
+        f"{name} {pnl:+,.0f}" for name, pnl in OUTCOME["cross"].pnl.items())
+        + f" USDT. Isolated: does the ETH long lose more than its {MARGIN:,.0f} USDT? Cross: "
+        f"what is left of the {WALLET:,.0f} USDT wallet after all three, and is it above the "
+        f"maintenance margins (together {_MM_AT_SHOCK:,.2f} USDT at these prices)? In code: "
+        f"`compare_shock({WALLET:_.0f}, ex.POSITIONS, shocked_marks(ex.POSITIONS, {SHOCK}, "
+        "betas=ex.BETAS))`, or the explorer at this move.",
 )
 
 # The lesson's hedged pair (shown worked in the notebook): equal notional, both at 10x, +/-20 %.
@@ -90,9 +97,11 @@ _LEG_LINES = "; ".join(
 q2 = NumericExercise(
     answer=Q_NEEDED.isolated,
     unit="USDT",
-    hint_text=f"In isolated mode each leg stands alone. The long must survive a {Q_MOVE} % fall, "
-              f"the short a {Q_MOVE} % rise: each needs its loss plus its maintenance margin at "
-              "that price (and at least its initial margin). Add the two.",
+    hint_text=f"In isolated mode each leg stands alone. The long must survive a {Q_MOVE} % fall "
+              f"(to {Q_SCENARIOS[0]['BTC long']:,.0f}), the short a {Q_MOVE} % rise (to "
+              f"{Q_SCENARIOS[1]['ETH short']:,.0f}): each needs its loss there plus its "
+              "maintenance margin there, quantity x price x rate (and at least its initial "
+              "margin). Add the two.",
     solution_text=f"{_LEG_LINES}. Together {Q_NEEDED.isolated:,.2f} USDT: with exactly this "
                   "much the losing leg sits on its liquidation price, with any more it "
                   "survives. In code: `margin_to_survive(ex.Q_PAIR, ex.Q_SCENARIOS).isolated`.",
