@@ -12,6 +12,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("isomargin", deadline=None, derandomize=True, max_examples=200)
@@ -32,6 +33,7 @@ def suite_group(nodeid: str) -> str:
     return path
 
 
+@pytest.hookimpl(optionalhook=True)  # an environment without xdist runs on one worker
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 
 import numpy as np
 import plotly.graph_objects as go
@@ -150,41 +149,10 @@ def strategy_comparison() -> Explorer:
     fig.update_yaxes(range=[0, 100], row=1, col=1)
     fig.update_yaxes(range=[0, 100], title_text="Paths (%)", row=1, col=2)
 
-    last, warming = {}, {}
-
-    def warm(values):
-        """Simulate the next setting in the direction of the last move (a learner drags a
-        slider one way), so that move finds its outcomes cached: ``strategy_outcomes`` caches
-        per (rules, model, volatility) and a new setting costs one or two simulations."""
-        rules = strategy_rules(values["conservative_leverage"], values["aggressive_leverage"],
-                               values["stop_percent"], values["top_up"])
-        for r in rules:
-            strategy_outcomes(r, values["model"], int(values["volatility"]))
-
-    def prefetch(values):
-        moved = [name for name in SLIDERS if name in last and last[name] != values[name]]
-        if len(moved) == 1 and values["model"] == last.get("model"):
-            name = moved[0]
-            low, high, step = SLIDERS[name]
-            ahead = values[name] + (step if values[name] > last[name] else -step)
-            thread = warming.get("thread")
-            if low <= ahead <= high and (thread is None or not thread.is_alive()):
-                thread = threading.Thread(
-                    target=warm, args=(dict(values, **{name: ahead}),), daemon=True)
-                try:
-                    thread.start()
-                    warming["thread"] = thread
-                except RuntimeError:  # no threads (Pyodide, the browser edition): no warming
-                    pass
-        last.update(values)
-
     def compute(model, volatility, conservative_leverage, aggressive_leverage, stop_percent,
                 top_up):
         rules = strategy_rules(conservative_leverage, aggressive_leverage, stop_percent, top_up)
         results = [strategy_outcomes(r, model, int(volatility)) for r in rules]
-        prefetch({"model": model, "volatility": volatility, "top_up": top_up,
-                  "conservative_leverage": conservative_leverage,
-                  "aggressive_leverage": aggressive_leverage, "stop_percent": stop_percent})
         traces, readings = {}, []
         for i, (name, result) in enumerate(zip(names, results, strict=True)):
             summary = result.summary
