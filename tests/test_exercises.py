@@ -135,3 +135,27 @@ def test_lessonA3_exercises():
     assert ex.q3.check("b").correct
     assert not ex.q3.check("c").correct and "49,773" in ex.q3.check("c").message
     assert "ex.q2.hint()" in ex.q2.check(1).message
+
+
+def test_lesson11_m4_entry_bracket():
+    """m4: a 50x long of 50,000 USDT notional (5/6 BTC at 60,000) in cross with a 10,000 USDT
+    wallet. Binance takes the bracket at the liquidation price: (50,000 - 10,000) / (5/6 x (1 -
+    0.004)) = 48,192.77, a 19.68 % fall, notional 40,161 (first bracket). Hand calculations with
+    the entry bracket (0.5 %, 50 USDT) give (10,000 - 250) / 50,000 = 19.50 %, (10,000 - 250 -
+    50) / (50,000 x 0.995) = 19.497 %, (10,000 - 200) / 50,000 = 19.60 % and (10,000 - 250 + 50)
+    / (50,000 x 0.995) = 19.698 %: each is told that the bracket is the one at the liquidation
+    price, never "keep more decimals"."""
+    from numpy.testing import assert_allclose
+
+    from isomargin_lib.exercises import lesson11 as ex
+
+    from exercise_checks import assert_numeric_feedback
+
+    assert_allclose(ex.m4.answer, 100 * (1 - 40_000 / (5 / 6 * 0.996) / 60_000))
+    assert_numeric_feedback(ex.m4)
+    for value in (19.50, 19.497, 19.60, 19.70, "19.5 %"):
+        feedback = ex.m4.check(value)
+        assert feedback.verdict == "wrong", (value, feedback)
+        assert "notional at the liquidation price" in feedback.message, value
+    assert ex.m4.check(19.68).correct
+    assert "20x" in ex.m3.hint().message and "5x" in ex.m3.hint().message

@@ -73,8 +73,8 @@ m3 = ChoiceExercise(
         "d": "A stop is an order like any other; it does not protect the margin from the "
              "liquidation engine.",
     },
-    hint_text=f"Mistake 'no stop-loss', leverage {M3_LEVERAGE}x, stop at {M3_STOP} %: what "
-              "does the status say?",
+    hint_text=f"Mistake 'no stop-loss': explorer question 3 framed it at 5x; set the leverage "
+              f"to {M3_LEVERAGE}x and the stop to {M3_STOP} %. What does the status say?",
 )
 
 _M4 = long_position(M4_LEVERAGE)
@@ -85,6 +85,21 @@ _M4_ENTRY_TIER = BINANCE_BTCUSDT.tier_for(_M4.notional())
 _M4_ENTRY_BRACKET = 100 * (1 - liquidation_price(
     _M4, WALLET, mmr=_M4_ENTRY_TIER.mmr,
     maintenance_amount=_M4_ENTRY_TIER.maintenance_amount) / _M4.entry_price)
+# Other hand calculations with the entry bracket (0.5 %, 50 USDT): the fall that leaves the wallet
+# equal to a maintenance margin W - N*f = N*(1 - f)*mmr - amount (N the entry notional, f the
+# fall) with the amount added instead of subtracted, or left out; or a maintenance margin fixed
+# at the entry notional, N*mmr - amount, N*mmr or N*mmr + amount. 19.50 % is both
+# (10,000 - 250) / 50,000 and, rounded, (10,000 - 250 - 50) / (50,000 x 0.995).
+_N4, _R4, _A4 = _M4.notional(), _M4_ENTRY_TIER.mmr, _M4_ENTRY_TIER.maintenance_amount
+_M4_ENTRY_VARIANTS = sorted({round(100 * (WALLET - _N4 * _R4 + amount) / (_N4 * (1 - _R4)), 6)
+                             for amount in (-_A4, 0.0)}
+                            | {round(100 * (WALLET - (_N4 * _R4 + amount)) / _N4, 6)
+                               for amount in (-_A4, 0.0, _A4)})
+_M4_ENTRY_TEXT = ("You took the maintenance bracket of the entry notional (50,000 USDT: the "
+                  "second bracket, 0.5 % minus 50 USDT). The exchange uses the bracket of the "
+                  "notional at the liquidation price, where the position is worth only "
+                  f"{_M4.quantity * _M4_LP:,.0f} USDT: the first bracket, 0.4 % of that "
+                  "notional (not of 50,000) with no maintenance amount.")
 m4 = NumericExercise(
     answer=-liquidation_move(_M4, WALLET),
     unit="%",
@@ -95,13 +110,9 @@ m4 = NumericExercise(
                   "wallet. The maintenance rate is the bracket of the notional at the "
                   f"liquidation price ({_M4.quantity * _M4_LP:,.0f} USDT: the first bracket, "
                   "0.4 %).",
-    mistakes=[Mistake(_M4_ENTRY_BRACKET,
-                      "You took the maintenance bracket of the entry notional (50,000 USDT: "
-                      "the second bracket, 0.5 % minus 50 USDT). The exchange uses the bracket "
-                      "of the notional at the liquidation price, where the position is worth "
-                      f"only {_M4.quantity * _M4_LP:,.0f} USDT: the first bracket, 0.4 % with "
-                      "no maintenance amount."),
-Mistake(-liquidation_move(_M4, MARGIN), "That is the isolated liquidation: the "
+    mistakes=[Mistake(_M4_ENTRY_BRACKET, _M4_ENTRY_TEXT),
+              *(Mistake(value, _M4_ENTRY_TEXT) for value in _M4_ENTRY_VARIANTS),
+              Mistake(-liquidation_move(_M4, MARGIN), "That is the isolated liquidation: the "
                       "trader believed the trade was isolated, but the account is in cross "
                       "mode."),
               Mistake(-liquidation_move(_TWENTY, WALLET), "That is the 20x trade of the worked "
