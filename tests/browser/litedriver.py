@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -310,7 +311,11 @@ class NativeProbe:
             for e in free:
                 described = probe.describe(e)
                 descriptions = [d for d, _ in described["controls"].values()]
-                if all(label in descriptions for label in labels) and e.texts == texts:
+                if not all(label in descriptions for label in labels):
+                    continue
+                # The page's controls as drawn (a log slider snaps its value to its step grid)
+                self._set(e, view.root.evaluate(PAGE_CONTROLS))
+                if e.texts == texts:
                     self.pairs[view.index] = e
                     free.remove(e)
                     break
@@ -327,6 +332,10 @@ class NativeProbe:
                         # ipywidgets draws a Dropdown's spaces as no-break spaces
                         value = dict(zip(control._options_labels, control._options_values))[
                             shown.replace("\xa0", " ").strip()]
+                    elif hasattr(control, "base"):  # a log slider: steps in the exponent
+                        exponent = math.log(float(shown.replace(",", "")), control.base)
+                        steps = round((exponent - control.min) / control.step)
+                        value = control.base ** (control.min + steps * control.step)
                     else:  # the step nearest to the text (it is rounded to the format)
                         steps = round((float(shown.replace(",", "")) - control.min)
                                       / control.step)
