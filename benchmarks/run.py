@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,6 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from labdriver import (  # noqa: E402
     LabServer,
     LessonPage,
-    Redraw,
     chromium_available,
     launch_chromium,
     lesson_files,
@@ -64,6 +64,18 @@ VARIANTS = ["before", "dataonly", "naive"]  # measured beside ours (--variants t
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Redraw:
+    """One measured slider move (or burst): milliseconds from the (last) keydown."""
+
+    first_ms: float | None      # first keydown -> the first change the learner sees
+    paint_ms: float | None      # first keydown -> the frame after that change has been painted
+    settle_ms: float | None     # last keydown -> the last change (None: none after it)
+    busy_ms: float              # kernel busy time for the move, by the kernel's clock
+    busy_periods: int           # how many busy periods (1: one update; 2: an echo round trip)
+    bytes: int                  # websocket bytes both ways
 
 
 def p95(values):
@@ -93,6 +105,33 @@ def bench_notebook(lesson: Path) -> str:
         "source": [f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n",
                    "import variants; variants.show_variants()"]})
     return json.dumps(notebook)
+
+
+FLOOR_NOTEBOOK = "lessons/zz_floor.ipynb"
+
+
+def floor_notebook() -> str:
+    """A lesson reduced to its least: the course's imports and one minimal explorer. Its Run All
+    -> first explorer live is the floor of that measure on this machine."""
+    cells = [f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+             "from isomargin_lib import explorers\nimport variants",
+             "variants.minimal()"]
+    return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                                  "outputs": [], "id": f"isomargin-floor-{i}", "source": [src]}
+                                 for i, src in enumerate(cells)],
+                       "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                   "language": "python"}},
+                       "nbformat": 4, "nbformat_minor": 5})
+
+
+def open_and_run_all(context, server, path: str) -> tuple[LessonPage, dict]:
+    """Open a notebook in a new JupyterLab page and Run All: the page and its timings."""
+    page = LessonPage(context, server)
+    marks = (page.traffic.bytes_received, page.traffic.bytes_sent)
+    page.open(path)
+    timings = page.run_all()
+    timings["bytes"] = page.traffic.bytes_since(marks)
+    return page, timings
 
 
 # What a move changes that the learner sees: the traces' SVG paths, the readout's text, or (for
@@ -341,25 +380,32 @@ def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     extra = {f"lessons/zz_bench_{p.stem}.ipynb": bench_notebook(p) for p in lessons}
+    extra[FLOOR_NOTEBOOK] = floor_notebook()
     server = LabServer(workdir / "lab", ROOT / "lessons", extra_files=extra).start()
-    results = {"server_start_s": server.start_seconds, "lessons": {}, "explorers": []}
+    results = {"server_start_s": server.start_seconds, "lessons": {}, "explorers": [],
+               "floor_runs": []}
+
+    def measure_floor(context):
+        page, timings = open_and_run_all(context, server, FLOOR_NOTEBOOK)
+        page.close()
+        results["floor_runs"].append({key: timings[key] for key in
+                                      ("first_explorer_s", "run_all_idle_s", "open_s")})
+
     try:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            measure_floor(context)  # before the lessons and after them: how much it moves
             for lesson in lessons:
                 print(f"… {lesson.name}", flush=True)
-                page = LessonPage(context, server)
-                marks = (page.traffic.bytes_received, page.traffic.bytes_sent)
-                page.open(f"lessons/{lesson.name}")
-                timings = page.run_all()
+                page, timings = open_and_run_all(context, server, f"lessons/{lesson.name}")
                 views = page.explorers()
                 widgets = page.traffic.figure_widgets()
                 results["lessons"][lesson.stem] = {
                     "first_explorer_s": timings["first_explorer_s"],
                     "run_all_idle_s": timings["run_all_idle_s"],
                     "open_s": timings["open_s"],
-                    "bytes": page.traffic.bytes_since(marks),
+                    "bytes": timings["bytes"],
                     "explorers": len(views), "figure_widgets": len(widgets),
                     "plotly_js_bytes": sum(widgets),
                     "problems": page.problems(),
@@ -404,6 +450,7 @@ def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
                           f"{fmt(row.get('naive', {}).get('paint_median'))} ms, minimal "
                           f"{fmt(row.get('minimal', {}).get('paint_median'))} ms", flush=True)
                 page.close()
+            measure_floor(context)
             browser.close()
     finally:
         server.stop()
@@ -727,6 +774,12 @@ def report(data: dict) -> str:
                 f"{fmt(m['run_all_idle_s'], 2, ' s')} | {fmt(m['open_s'], 2, ' s')} | "
                 f"{fmt(m['notebook_bytes'] / 1e3, 0, ' KB')} | "
                 f"{'; '.join(m['problems'])[:200] or 'none'} |")
+        for k, m in enumerate(browser.get("floor_runs", [])):
+            lines.append(
+                f"| *floor: the imports and one minimal explorer, nothing else* "
+                f"({'before' if k == 0 else 'after'} the lessons) | 1 | 1 | — | — | "
+                f"{fmt(m['first_explorer_s'], 2, ' s')} | {fmt(m['run_all_idle_s'], 2, ' s')} | "
+                f"{fmt(m['open_s'], 2, ' s')} | — | — |")
         lines += ["", f"JupyterLab server start (to /api/status): "
                   f"{fmt(browser['server_start_s'], 2, ' s')}.", ""]
     imports = data.get("imports")

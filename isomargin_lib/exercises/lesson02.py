@@ -20,8 +20,9 @@ q1 = NumericExercise(
     hint_text="Margin = notional / leverage. Liquidation comes when equity = maintenance "
               "margin: margin + 0.5 x (P - 60,000) = 0.5 x P x MMR - cum (the bracket that "
               "holds the notional at the liquidation price, here the same as at entry: MMR "
-              f"{100 * _TIER.mmr:g} %, cum {_TIER.maintenance_amount:,.0f}). Solve for P, or "
-              "rerun the lesson's by-hand cell with Q, EP and WB changed.",
+              f"{100 * _TIER.mmr:g} %, cum {_TIER.maintenance_amount:,.0f}). Solve for P: LP = "
+              "(WB + cum - s x Q x EP) / (Q x MMR - s x Q), with the names the answer cell "
+              "sets.",
     solution_text=f"Margin = {_LONG.notional():,.0f} / {_LEVERAGE} = {_MARGIN:,.0f} USDT. "
                   "Binance's formula for an isolated long: LP = (WB + cum - Q x EP) / "
                   f"(Q x MMR - Q) = ({_MARGIN:,.0f} + {_TIER.maintenance_amount:,.0f} - "

@@ -150,7 +150,7 @@ def isolated_liquidation(entry_price: float = 60_000, margin: float = 1_000,
             readings=[
                 Reading("liquidation_price", "Liquidation price (USDT)", liquidation),
                 Reading("bankruptcy_price", "Bankruptcy price (USDT)", bankruptcy),
-                Reading("distance_percent", "Move against you to liquidation (%)",
+                Reading("distance_percent", "Move from this price to liquidation (%)",
                         distance, word="liquidated" if liquidated else "none"),
                 Reading("equity", "Equity, margin + PnL (USDT)", equity),
                 Reading("maintenance_margin", "Maintenance margin at this price (USDT)",

@@ -172,7 +172,7 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
             readings=[
                 Reading("margin", "Isolated margin (USDT)",
                         None if liquidated else account.margin, word="lost"),
-                Reading("at_stake", "Margin this trade can lose (USDT; its open profit too)",
+                Reading("at_stake", "Margin this trade can lose (USDT; plus any open profit)",
                         account.margin),
                 Reading("margin_change", "Margin change applied (USDT)", applied),
                 Reading("liquidation_price", "Liquidation price (USDT)", liquidation),

@@ -523,42 +523,7 @@ JS_HELPERS = r"""
     roots.forEach((el, i) => el.setAttribute('data-iso-explorer', String(i)));
     return roots.length;
   };
-  // One measurement: arm before the key press, resolve when the trace SVG changed and painted.
-  let armed = null;
-  const arm = (root, handle) => {
-    const state = {t0: null, keys: [], first: null, paint: null, last: null, sig0: sig(root),
-                   lastSig: null};
-    const onKey = (ev) => { const t = performance.now(); state.keys.push(t);
-                            if (state.t0 === null) state.t0 = t; };
-    handle.addEventListener('keydown', onKey, true);
-    const observer = new MutationObserver(() => {
-      const now = performance.now();
-      const s = sig(root);
-      if (s && s !== state.sig0 && s !== state.lastSig) {
-        state.lastSig = s;
-        state.last = now;
-        if (state.first === null) {
-          state.first = now;
-          requestAnimationFrame(() => setTimeout(() => { state.paint = performance.now(); }, 0));
-        }
-      }
-    });
-    observer.observe(root, {subtree: true, childList: true, attributes: true,
-                            attributeFilter: ['d', 'transform']});
-    state.stop = () => {
-      observer.disconnect();
-      handle.removeEventListener('keydown', onKey, true);
-    };
-    armed = state;
-    return true;
-  };
-  const result = () => {
-    const s = armed;
-    return {t0: s.t0, keys: s.keys, first: s.first, paint: s.paint, last: s.last,
-            now: performance.now()};
-  };
-  const disarm = () => { if (armed) armed.stop(); armed = null; };
-  window.__iso = {sig, figsig, texts, tagExplorers, arm, result, disarm, panel};
+  window.__iso = {sig, figsig, texts, tagExplorers, panel};
 }
 """
 
@@ -927,57 +892,3 @@ def match_kernel_explorer(kernel_explorers: list[dict], labels: list[str],
         if all(label in descriptions for label in labels) and candidate["texts"] == texts:
             return candidate
     return None
-
-
-# --------------------------------------------------------------------------- measurements
-
-
-@dataclass
-class Redraw:
-    """One measured slider move (or burst): milliseconds from the (last) keydown."""
-
-    first_ms: float | None      # first keydown -> the trace SVG first differs
-    paint_ms: float | None      # first keydown -> the frame after that change has been painted
-    settle_ms: float | None     # last keydown -> the last trace SVG change
-    busy_ms: float              # kernel busy time for the move, by the kernel's clock
-    busy_periods: int           # how many busy periods (1: one update; 2: an echo round trip)
-    bytes: int                  # websocket bytes both ways
-
-
-def measure_redraw(page, traffic: KernelTraffic, root, slider, key: str, *, presses: int = 1,
-                   spacing_ms: float = 30, quiet_ms: float = 300,
-                   timeout_ms: float = 5000) -> Redraw:
-    """Press ``key`` on ``slider``'s handle (``presses`` times, ``spacing_ms`` apart) and time the
-    redraw of the traces under ``root`` with a MutationObserver armed before the first press."""
-    handle = slider.locator(".noUi-handle")
-    handle.focus()
-    page.evaluate("([r, h]) => window.__iso.arm(r, h)",
-                  [root.element_handle(), handle.element_handle()])
-    mark = traffic.mark()
-    bytes_mark = (traffic.bytes_received, traffic.bytes_sent)
-    for i in range(presses):
-        if i:
-            page.wait_for_timeout(spacing_ms)
-        page.keyboard.press(key)
-    deadline = time.perf_counter() + timeout_ms / 1000
-    last_change, last_count, quiet_since = None, None, time.perf_counter()
-    while time.perf_counter() < deadline:
-        page.wait_for_timeout(25)
-        state = page.evaluate("() => window.__iso.result()")
-        count = len(traffic.messages)
-        if (state["last"], count) != (last_change, last_count):
-            last_change, last_count, quiet_since = state["last"], count, time.perf_counter()
-        done = state["first"] is not None and state["paint"] is not None
-        if done and traffic.is_idle() and (time.perf_counter() - quiet_since) * 1000 >= quiet_ms:
-            break
-    state = page.evaluate("() => window.__iso.result()")
-    page.evaluate("() => window.__iso.disarm()")
-    t0, keys = state["t0"], state["keys"]
-    periods = [seconds for kind, seconds in traffic.busy_periods(mark) if kind == "comm_msg"]
-
-    def since(t, origin):
-        return None if t is None or origin is None else t - origin
-
-    return Redraw(since(state["first"], t0), since(state["paint"], t0),
-                  since(state["last"], keys[-1] if keys else None),
-                  1000 * sum(periods), len(periods), traffic.bytes_since(bytes_mark))
