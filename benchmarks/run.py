@@ -809,7 +809,7 @@ def report(data: dict) -> str:
         lines += ["## Test suite", ""]
     if suite:
         lines += [f"- the README's test command without the browser-edition test (JupyterLab "
-                  f"browser and Binder tests included, two workers): "
+                  f"browser and Binder tests included, three workers): "
                   f"{fmt(suite['seconds'], 1, ' s')} {verdict(suite['seconds'], TARGETS['suite'])}"
                   f" (target ≤ {TARGETS['suite']} s; {suite['summary']})"]
         lines += [f"- failed: `{name[7:]}`" for name in suite.get("failed", [])[:30]]

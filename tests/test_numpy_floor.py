@@ -75,7 +75,8 @@ def test_unit_tests_pass_with_numpy_2_0_on_python_3_12(tmp_path, request):
     constraints.write_text("\n".join(pins) + "\n")
     bin_ = venv / "bin"
     install = subprocess.run(
-        [bin_ / "python", "-m", "pip", "install", "-q", "--disable-pip-version-check", "-c",
+        [bin_ / "python", "-m", "pip", "install", "-q", "--no-compile",
+         "--disable-pip-version-check", "-c",
          constraints, f"numpy=={NUMPY_FLOOR}", "pytest", "hypothesis", str(ROOT)],
         capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-3000:]

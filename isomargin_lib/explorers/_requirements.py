@@ -180,7 +180,7 @@ def adjust_margin(entry_price: float = 60_000, quantity: float = 0.5, side: str 
                                   "to liquidation (%)", distance),
                 Reading("max_removable", "Most you could remove now (USDT)",
                         account.max_removable_margin(price)),
-                Reading("effective_leverage", "Effective leverage (notional / margin, x)",
+                Reading("effective_leverage", "Effective leverage (notional at entry / margin, x)",
                         account.effective_leverage()),
             ],
             status=status, status_kind=kind,
