@@ -33,6 +33,11 @@ def _close(a: str, b) -> bool:
     return math.isclose(shown, value, abs_tol=0.5 * 10 ** -decimals + 1e-12)
 
 
+def kernel_value(match: dict, label: str):
+    """The kernel's value of the control labelled ``label`` in a matched explorer."""
+    return next((v for d, v in match["controls"].values() if d == label), None)
+
+
 def check_move(move, where: str, labels: list[str], label: str | None = None) -> list[str]:
     """What is wrong with one action's result (an empty list when nothing is)."""
     problems = []
@@ -55,7 +60,7 @@ def check_move(move, where: str, labels: list[str], label: str | None = None) ->
         problems.append(f"{where}: the readout {match['texts']} is not what the library "
                         f"computes for the controls {controls}: {match['fresh']}")
     if label is not None:
-        value = next((v for d, v in match["controls"].values() if d == label), None)
+        value = kernel_value(match, label)
         if not _close(move.value_after, value):
             problems.append(f"{where}: the page shows {move.value_after}, the kernel holds "
                             f"{value}")
@@ -81,8 +86,7 @@ def check_explorers(lesson: LessonPage) -> tuple[list[str], int]:
         match = match_kernel_explorer(move.kernel, labels, move.texts_after)
         if match is None or label is None:
             return match is not None
-        value = next((v for d, v in match["controls"].values() if d == label), None)
-        return _close(move.value_after, value)
+        return _close(move.value_after, kernel_value(match, label))
 
     def settle_readout(view, move, labels, label=None):
         # A readout may reach the page just after the probe's answer, or a slider may send a
