@@ -461,3 +461,13 @@ def test_entry_bracket_never_promises_less_room(side, notional, share):
     assert position.sign * (right - shortcut) >= -1e-7 * ENTRY
     if BINANCE_BTCUSDT.tier_for(position.notional(right)) is tier:
         assert_allclose(shortcut, right)
+
+
+def test_ladder_grid_does_not_depend_on_the_cpu(ladder):
+    """The lesson stores this figure's data and nbval compares it bit for bit. geomspace's last
+    bit differs between CPUs' vector units; the grid's four significant figures do not."""
+    x = np.array(ladder.data[1].x)
+    assert [float(f"{size:.4g}") for size in x] == x.tolist()
+    assert x[0] == 1_000 and len(x) == 160
+    nudged = np.nextafter(np.geomspace(1_000, BINANCE_BTCUSDT.max_notional * 0.999, 160), np.inf)
+    assert [float(f"{size:.4g}") for size in nudged] == x.tolist()

@@ -227,7 +227,9 @@ def tier_ladder(tiers: MarginTiers = BINANCE_BTCUSDT, sizes=LADDER_SIZES):
         raise ValueError(f"sizes must be in (0, {top:,.0f}) USDT, got {sizes.tolist()}")
     floors = np.array([max(tier.floor, 1_000.0) for tier in tiers] + [top])
     stair = 100 * np.array([tier.mmr for tier in tiers] + [tiers[-1].mmr])
-    grid = np.geomspace(1_000, top * 0.999, 160)
+    # Four significant figures: geomspace's last bit depends on the CPU's vector unit, and this
+    # static figure's data is stored in the lesson, where nbval compares it exactly.
+    grid = np.array([float(f"{size:.4g}") for size in np.geomspace(1_000, top * 0.999, 160)])
     rates, amounts = tiers.rates(grid)
     effective = 100 * (grid * rates - amounts) / grid
     marked = [tiers.tier_for(size) for size in sizes]
