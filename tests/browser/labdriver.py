@@ -578,6 +578,17 @@ class ExplorerView:
     def figure_signature(self) -> str:
         return self.root.evaluate("el => window.__iso.figsig(el)")
 
+    def figure_changes(self, before: str, timeout: float = 3_000) -> bool:
+        """Whether the traces differ from signature ``before`` within ``timeout`` ms (on a
+        loaded machine the figure's update can reach the page well after the readout's)."""
+        try:
+            self.page.wait_for_function("([el, f]) => window.__iso.figsig(el) !== f",
+                                        arg=[self.root.element_handle(), before],
+                                        timeout=timeout)
+        except Exception:  # playwright's TimeoutError: the traces stayed as they were
+            return False
+        return True
+
     def texts(self) -> dict:
         return self.root.evaluate("el => window.__iso.texts(el)")
 

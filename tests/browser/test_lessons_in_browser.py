@@ -124,10 +124,12 @@ def check_explorers(lesson: LessonPage) -> tuple[list[str], int]:
                         continue
                     tested.add(label)
                     labels = view.slider_labels()
+                    figure_before = view.figure_signature()
                     move = settle_readout(view, view.press(i, sync=probe.explorers), labels,
                                           label)
                     actions += 1
-                    traces_moved |= move.trace_changed
+                    traces_moved = (traces_moved or move.trace_changed
+                                    or view.figure_changes(figure_before))
                     problems += check_move(move, f"{name}, slider '{label}' {move.key}",
                                            labels, label)
             if not tested:
