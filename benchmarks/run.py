@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -648,7 +649,10 @@ def test_suite() -> dict:
     env = dict(os.environ, ISOMARGIN_REQUIRE_BROWSER="1", ISOMARGIN_SLOW="1")
     seconds, result = timed([sys.executable, "-m", "pytest", "-q", "-rf", "--deselect",
                              "tests/browser/test_lite_edition.py"], cwd=ROOT, env=env)
-    return {"seconds": seconds, **pytest_outcome(result)}
+    pytest_ini = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    addopts = pytest_ini["ini_options"]["addopts"]
+    workers = addopts[addopts.index("-n") + 1]
+    return {"seconds": seconds, "workers": int(workers), **pytest_outcome(result)}
 
 
 def ci_run(workdir: Path) -> dict:
@@ -809,7 +813,7 @@ def report(data: dict) -> str:
         lines += ["## Test suite", ""]
     if suite:
         lines += [f"- the README's test command without the browser-edition test (JupyterLab "
-                  f"browser and Binder tests included, three workers): "
+                  f"browser and Binder tests included, {suite.get('workers', '?')} workers): "
                   f"{fmt(suite['seconds'], 1, ' s')} {verdict(suite['seconds'], TARGETS['suite'])}"
                   f" (target ≤ {TARGETS['suite']} s; {suite['summary']})"]
         lines += [f"- failed: `{name[7:]}`" for name in suite.get("failed", [])[:30]]
