@@ -607,6 +607,8 @@ class ExplorerView:
         """Do ``action``; wait for anything in the explorer to change (or ``timeout`` ms), call
         ``sync`` (e.g. a kernel probe queued behind the update), then wait for the figure to
         stop changing."""
+        # As a learner watches it: plotly does not redraw a figure scrolled out of view.
+        self.root.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
         before = (self.signature(), self.figure_signature(), self.texts())
         value_before = value()
         action()
