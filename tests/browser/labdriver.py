@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from isomargin_server import MODULE_NAME, URL_PATH
+
 CHROMIUM = os.environ.get("ISOMARGIN_CHROMIUM", "/usr/bin/chromium")
 # Headless comes from playwright's headless=True; the rest keeps Chromium off the (closed) network.
 CHROMIUM_ARGS = [
@@ -61,6 +63,10 @@ LAB_SETTINGS = {
 
 BAD_OUTPUT_WORDS = ("Error displaying widget", "model not found", "Traceback")
 # A readout text that leaks Python's spelling of a missing or infinite number, or a raw template.
+# plotly's widget module, which every course figure imports (isomargin_lib/figure_widget.js).
+PLOTLY_MODULE_PATH = URL_PATH + MODULE_NAME
+# A course figure's own module is the small import shim; plotly's is about 5 MB.
+MAX_FIGURE_ESM_BYTES = 10_000
 MALFORMED = re.compile(r"\b(nan|NaN|None|inf|Infinity)\b|[{}]|Traceback")
 
 
@@ -381,9 +387,11 @@ class KernelTraffic:
         return True
 
     def figure_widgets(self, mark: int = 0) -> list[int]:
-        """Sizes of the JavaScript each new widget model shipped (plotly.js per FigureWidget)."""
+        """For each new figure (anywidget model), the size of the JavaScript it shipped: about
+        5 MB for a plain FigureWidget (plotly's whole widget module), about 1 kB for the
+        course's, which imports that module by URL."""
         return [m.content.get("esm_bytes", 0) for m in self.since(mark)
-                if m.msg_type == "comm_open" and m.content.get("esm_bytes", 0) > 100_000]
+                if m.msg_type == "comm_open" and m.content.get("model_name") == "AnyModel"]
 
 
 def _state_keys(raw) -> list[str]:
@@ -677,6 +685,9 @@ class LessonPage:
         self.console_errors: list[str] = []
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
+        self.plotly_module_statuses: list[int] = []
+        self.console_mark = 0   # console errors before this lesson's
+        self.page.on("response", self._on_response)
         self.timings: dict[str, float] = {}
         self.path: str | None = None
         self.loaded = False
@@ -685,10 +696,15 @@ class LessonPage:
         if message.type == "error":
             self.console_errors.append(message.text)
 
+    def _on_response(self, response) -> None:
+        if response.url.split("?")[0].endswith("/" + PLOTLY_MODULE_PATH):
+            self.plotly_module_statuses.append(response.status)
+
     # -- opening and running
     def open(self, relative_path: str, timeout: float = 60_000) -> LessonPage:
         started = time.perf_counter()
         self.timings = {}
+        self.console_mark = len(self.console_errors)
         if self.loaded:
             self.close_notebook()
             self._open_from_file_browser(relative_path, timeout)
@@ -867,6 +883,24 @@ class LessonPage:
           return out;
         }""", list(BAD_OUTPUT_WORDS))
         return found
+
+    def figure_module_problems(self) -> list[str]:
+        """What is wrong in how this page's figures got plotly: each figure must ship only the
+        course's small module, the page must fetch plotly's module at most once (with a success
+        status), and anywidget must have initialised every figure."""
+        problems = []
+        heavy = [size for size in self.traffic.figure_widgets()
+                 if size > MAX_FIGURE_ESM_BYTES]
+        if heavy:
+            problems.append(f"{len(heavy)} figure(s) shipped {max(heavy)} bytes of JavaScript "
+                            "each instead of importing plotly's module by URL")
+        statuses = self.plotly_module_statuses
+        if len(statuses) > 1 or any(status not in (200, 304) for status in statuses):
+            problems.append(f"{PLOTLY_MODULE_PATH} fetched {len(statuses)} time(s) in one "
+                            f"page, statuses {statuses} (expected one 200 or 304)")
+        problems += [f"console: {text[:300]}" for text in self.console_errors[self.console_mark:]
+                     if "anywidget" in text]
+        return problems
 
     def explorers(self) -> list[ExplorerView]:
         count = self.page.evaluate("() => window.__iso.tagExplorers()")

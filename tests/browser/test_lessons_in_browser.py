@@ -2,11 +2,12 @@
 
 For each lesson: open it, Run > Run All Cells, wait until the kernel has answered every cell and
 is idle; no error or stderr output, no widget that failed to render, no slider outside an
-explorer. Then, for every explorer, focus each slider and press an arrow key, and click each
-mode button: each slider step must change the figure or the readout, at least one slider must
-redraw the plotly traces' SVG, and the readout's ``data-key`` cells must be well formed and equal
-what the kernel's library computes for the controls' new values. A screenshot and a log of each
-failing lesson go to ``test-artifacts/browser/``.
+explorer; every figure imports plotly's widget module by URL, fetched once per page. Then, for
+every explorer, focus each slider and press an arrow key, and click each mode button: each
+slider step must change the figure or the readout, at least one slider must redraw the plotly
+traces' SVG, and the readout's ``data-key`` cells must be well formed and equal what the
+kernel's library computes for the controls' new values. A screenshot and a log of each failing
+lesson go to ``test-artifacts/browser/``.
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ def run_all_problems(page: LessonPage) -> list[str]:
         problems.append(f"Run All stopped: {timings['cells_run']} of {timings['cells']} "
                         "code cells ran")
     problems += page.problems()
+    problems += page.figure_module_problems()
     orphans = page.orphan_sliders()
     if orphans:
         problems.append(f"{orphans} slider(s) outside any explorer (no readout/figure)")
