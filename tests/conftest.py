@@ -2,9 +2,7 @@
 
 - hypothesis runs the same examples on every machine, with no deadline (a loaded 2-core CI machine
   must not turn a slow example into a failure);
-- the suite runs in one xdist worker (``-n 1 --dist loadscope`` in pyproject.toml). With two or
-  three, a loaded page sometimes took over 2 s to load plotly's 5 MB widget module, and
-  anywidget then gives up on the figure ("Failed to initialize model"). The tests are scheduled in
+- the suite runs in two xdist workers (``-n 2 --dist loadscope`` in pyproject.toml), scheduled in
   groups: each test file is one group, so a notebook's cells stay in order in one kernel (what
   nbval needs); the JupyterLab browser lessons are split into two groups (one JupyterLab server
   and one Chromium per worker); the browser edition is one group (its site is built once) and is

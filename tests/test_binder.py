@@ -135,8 +135,9 @@ print(round(time.perf_counter() - start, 2))
 def test_fresh_binder_environment_runs_the_start_page(tmp_path, request):
     """Copy the repository, create a virtual environment with Binder's Python, install
     ``binder/requirements.txt`` from the repository root (as repo2docker does), run
-    ``binder/postBuild`` if there is one, then import the package and execute the start page
-    in a kernel of that environment."""
+    ``binder/postBuild`` if there is one, then import the package, check that the course's
+    Jupyter server extension is enabled, and execute the start page in a kernel of that
+    environment."""
     if not _slow_enabled(request.config):
         pytest.skip("slow (fresh install, ~1 min): set ISOMARGIN_SLOW=1 or pass -m slow")
     version = _binder_python_version()
@@ -180,6 +181,11 @@ def test_fresh_binder_environment_runs_the_start_page(tmp_path, request):
     assert py == version
     assert Path(package_file).is_relative_to(repo), "the package must come from the repository"
     assert jsonschema_version == "4.24.1"
+    # The course's figures import plotly's widget module from the course's server extension.
+    listed = re.sub(r"\x1b\[[0-9;]*m", "", run(str(env_dir / "bin" / "python"), "-m", "jupyter",
+                                                 "server", "extension", "list"))
+    assert re.search(r"isomargin_server\s+enabled", listed), listed
+    assert re.search(r"isomargin_server\s+OK", listed), listed
     seconds = run(str(env_dir / "bin" / "python"), "-c", EXECUTE_START_PAGE,
                   str(repo / START_PAGE), timeout=600)
     record = {"python": version, "install_s": round(install_s, 1),
