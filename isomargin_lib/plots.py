@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from pathlib import Path
+from importlib import resources
 
 import numpy as np
 import plotly.graph_objects as go
@@ -54,7 +54,8 @@ class CourseFigureWidget(go.FigureWidget):
     The course never reads data back from the browser, so the message is not synced.
     """
 
-    _esm = Path(__file__).with_name("figure_widget.js")
+    # Read as a package resource, not by path: the browser edition imports the library too.
+    _esm = resources.files("isomargin_lib").joinpath("figure_widget.js").read_text("utf-8")
     _js2py_traceDeltas = Dict(allow_none=True)
 
 

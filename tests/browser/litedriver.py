@@ -38,6 +38,16 @@ KERNEL_IDLE = ("() => { const i = document.querySelector('.jp-Notebook-Execution
                " return !!(i && i.dataset.status === 'idle' && k); }")
 
 
+def build_script() -> types.ModuleType:
+    """``lite/build.py`` as a module, for its constants (it is a script, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "lite" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class LiteSite:
     """The built site, served on 127.0.0.1 from ``workdir``."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from labdriver import lesson_files
-from litedriver import NativeLesson
+from litedriver import NativeLesson, build_script
 from test_lessons_in_browser import check_explorers, run_all_problems, save_failure
 
 pytestmark = pytest.mark.browser
@@ -26,12 +26,12 @@ LESSON_FILES = lesson_files(ROOT / "lessons")
 
 
 def test_the_site_is_self_contained(lite_site):
-    """One build: the self-hosted Pyodide, the lessons, within 76 MB (checked by the build)."""
+    """One build: the self-hosted Pyodide, the lessons, within the build's size limit."""
     assert (lite_site.output / "static" / "pyodide" / "pyodide.asm.wasm").exists()
     built = sorted(p.name for p in (lite_site.output / "files" / "lessons").glob("*.ipynb"))
     assert built == [p.name for p in LESSON_FILES]
     size = sum(p.stat().st_size for p in lite_site.output.rglob("*") if p.is_file())
-    assert size <= 70_000_000
+    assert size <= build_script().MAX_SITE_BYTES
     assert not list(lite_site.output.rglob("*.map"))
 
 

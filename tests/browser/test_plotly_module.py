@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from isomargin_server import MODULE_NAME, URL_PATH, plotly_widget_folder
+from litedriver import build_script
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +63,7 @@ def test_no_other_file_of_plotly_is_served(lab_server):
 
 def test_course_figures_and_browser_edition_use_the_served_path():
     """One path in three places: the figures' import, the server's route, the site's file."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "lite" / "build.py")
-    lite_build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lite_build)
+    lite_build = build_script()
     shim = (ROOT / "isomargin_lib" / "figure_widget.js").read_text()
     assert f'"{URL_PATH}{MODULE_NAME}"' in shim
     assert lite_build.PLOTLY_WIDGET_MODULE == URL_PATH + MODULE_NAME
