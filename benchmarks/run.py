@@ -12,8 +12,9 @@ Prints a table and writes ``benchmarks/RESULTS.md``, every number beside its tar
   -- for our explorer, a minimal explorer (the browser's floor), and the comparison variants
   (``benchmarks/variants.py``: "naive" ``interact`` re-creating a figure, "before" a plain
   ``go.FigureWidget``, "dataonly");
-- per lesson, Run All -> first explorer live and -> kernel idle, websocket bytes, FigureWidgets
-  (copies of plotly.js shipped), notebook size;
+- per lesson, Run All -> first explorer live and -> kernel idle, websocket bytes, FigureWidgets,
+  the JavaScript they sent by websocket and how often the page fetched plotly's widget module,
+  notebook size;
 - the browser edition (``lite/build.py``'s site in Chromium, offline): build time and size, per
   lesson kernel ready, Run All and slider -> redraw, beside server mode;
 - the README's test command without the browser-edition test, and ``.ci/run`` on a clean clone
@@ -408,7 +409,8 @@ def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
                     "open_s": timings["open_s"],
                     "bytes": timings["bytes"],
                     "explorers": len(views), "figure_widgets": len(widgets),
-                    "plotly_js_bytes": sum(widgets),
+                    "figure_js_bytes": sum(widgets),
+                    "module_fetches": len(page.plotly_module_statuses),
                     "problems": page.problems(),
                     "notebook_bytes": lesson.stat().st_size,
                 }
@@ -765,13 +767,14 @@ def report(data: dict) -> str:
                          for label, (a, b) in ours["first_by_slider"].items()]
                 lines.append(f"- {row['lesson']} · {row['explorer']}: " + "; ".join(parts))
         lines += ["", "## Lessons: Run All → first explorer live", "",
-                  "| lesson | explorers | FigureWidgets | plotly.js shipped | websocket bytes | "
-                  "Run All → first explorer | Run All → idle | open (app + kernel) | notebook "
-                  "size | problems |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "| lesson | explorers | FigureWidgets | figure JS by websocket | plotly module "
+                  "fetches | websocket bytes | Run All → first explorer | Run All → idle | open "
+                  "(app + kernel) | notebook size | problems |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for name, m in browser["lessons"].items():
             lines.append(
                 f"| {name} | {m['explorers']} | {m['figure_widgets']} | "
-                f"{fmt(m['plotly_js_bytes'] / 1e6, 1, ' MB')} | "
+                f"{fmt(m['figure_js_bytes'] / 1e3, 1, ' KB')} | {m['module_fetches']} | "
                 f"{fmt(m['bytes'] / 1e6, 2, ' MB')} {verdict(m['bytes'], TARGETS['bytes'])} | "
                 f"{fmt(m['first_explorer_s'], 2, ' s')} "
                 f"{verdict(m['first_explorer_s'], TARGETS['first_live'])} | "
@@ -781,7 +784,7 @@ def report(data: dict) -> str:
         for k, m in enumerate(browser.get("floor_runs", [])):
             lines.append(
                 f"| *floor: the imports and one minimal explorer, nothing else* "
-                f"({'before' if k == 0 else 'after'} the lessons) | 1 | 1 | — | — | "
+                f"({'before' if k == 0 else 'after'} the lessons) | 1 | 1 | — | — | — | "
                 f"{fmt(m['first_explorer_s'], 2, ' s')} | {fmt(m['run_all_idle_s'], 2, ' s')} | "
                 f"{fmt(m['open_s'], 2, ' s')} | — | — |")
         lines += ["", f"JupyterLab server start (to /api/status): "
