@@ -806,7 +806,9 @@ class LessonPage:
               observer.disconnect();
             }
           });
-          observer.observe(document.body, {subtree: true, childList: true});
+          // Plotly may add a trace's path first and set its 'd' later: watch both.
+          observer.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                           attributeFilter: ['d', 'transform']});
           window.__isoRun.observer = observer;
         }""")
         mark = self.traffic.mark()

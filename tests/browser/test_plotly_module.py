@@ -13,9 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from litedriver import build_script
 
 from isomargin_server import MODULE_NAME, URL_PATH, plotly_widget_folder
-from litedriver import build_script
 
 pytestmark = pytest.mark.browser
 
