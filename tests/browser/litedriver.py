@@ -172,7 +172,7 @@ class LiteLessonPage(LessonPage):
 
     def wait_kernel_ready(self, timeout: float = 120_000) -> None:
         # The site's notebooks attach cells as the page idles ("defer" windowing): wait for all.
-        cells = len(json.loads((ROOT / self.path).read_text())["cells"])
+        cells = len(json.loads((self.server.output / "files" / self.path).read_text())["cells"])
         self.page.wait_for_function(
             "n => window.__iso.panel().querySelectorAll('.jp-Cell').length >= n", arg=cells,
             timeout=timeout)

@@ -93,3 +93,26 @@ def _run_lesson(lesson, lite_site, lite_page, artifacts) -> tuple[list[str], lis
         console = list(page.console_errors)
         lite_page.discard()
     return problems, console
+
+
+def test_a_plain_figure_widget_imports_plotly_from_the_site(lite_site, lite_page, artifacts):
+    """A learner's own ``go.FigureWidget`` in the browser edition: the site's plotly wheel holds
+    the course's small module in place of plotly's 5 MB one, so two plain FigureWidgets draw
+    their lines with one fetch of plotly's module from the site."""
+    page = lite_page.get()
+    try:
+        page.open("lessons/12_cheat_sheet.ipynb")
+        page.run_new_cell("import plotly.graph_objects as go\n"
+                          "from IPython.display import display\n"
+                          "for n in (2, 3):\n"
+                          "    display(go.FigureWidget(go.Scatter(y=list(range(n)))))\n")
+        page.page.wait_for_function(
+            "() => [...window.__iso.panel().querySelectorAll('.scatterlayer .trace path.js-line')]"
+            ".filter(p => (p.getAttribute('d') || '').length > 3).length >= 2", timeout=60_000)
+        assert page.plotly_module_statuses in ([200], [304])
+        assert not page.figure_module_problems() and not page.problems()
+    except Exception:
+        page.screenshot(artifacts / "lite-plain-figure-widget.png")
+        raise
+    finally:
+        lite_page.discard()
