@@ -1,5 +1,5 @@
 """One JupyterLab server and one Chromium for the whole browser session; for the browser
-edition, one built site, served, and one offline Chromium.
+edition, one site built for the whole run, served, and one offline Chromium.
 
 Without Chromium at ``/usr/bin/chromium`` (or ``ISOMARGIN_CHROMIUM``) the browser tests skip
 with that reason; with ``ISOMARGIN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
@@ -115,16 +115,26 @@ def artifacts():
 # --------------------------------------------------------------------------- browser edition
 
 
+def _run_folder(tmp_path_factory, name: str) -> Path:
+    """A folder shared by this run's test workers (xdist), or this session's own."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / name
+        folder.mkdir(exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp(name)
+
+
 @pytest.fixture(scope="session")
 def lite_site(tmp_path_factory):
-    """The browser edition built by the README's build command, served on 127.0.0.1."""
+    """The browser edition built by the README's build command, once for the run's workers
+    (the two halves of its lessons), each serving it on its own port of 127.0.0.1."""
     _need_browser()
     if shutil.which("npm") is None:
         reason = "npm not found: the browser edition's build takes Pyodide from npm"
         if _require_browser():
             pytest.fail(f"ISOMARGIN_REQUIRE_BROWSER is set but {reason}", pytrace=False)
         pytest.skip(reason)
-    site = LiteSite(tmp_path_factory.mktemp("lite")).build().start()
+    site = LiteSite(_run_folder(tmp_path_factory, "lite")).build_once().start()
     yield site
     site.stop()
 

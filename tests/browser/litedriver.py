@@ -1,9 +1,10 @@
 """Drive the browser edition (JupyterLite, ``lite/build.py``) the way ``labdriver`` drives
 JupyterLab, and compute what the page should show natively.
 
-- ``LiteSite`` builds the site with the README's build command into a temporary folder and
-  serves it with ``python -m http.server`` on 127.0.0.1 under a sub-path (as GitHub Pages does);
-  ``failed_requests()`` reads the server's log.
+- ``LiteSite`` builds the site with the README's build command into a temporary folder (once
+  for all test workers, ``build_once``) and serves it with ``python -m http.server`` on
+  127.0.0.1 under a sub-path (as GitHub Pages does); ``failed_requests()`` reads the server's
+  log.
 - ``LiteLessonPage`` is ``labdriver.LessonPage`` for JupyterLite: no server API and no kernel
   websocket (the kernel is a web worker in the page), so the kernel's state and the cells'
   progress are read from the page itself.
@@ -56,9 +57,9 @@ class LiteSite:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.root = self.workdir / "www"
         self.output = self.root / SUBPATH
-        self.log_path = self.workdir / "http.log"
-        self.build_log = self.workdir / "build.log"
         self.port = free_port()
+        self.log_path = self.workdir / f"http-{self.port}.log"   # one per server of the site
+        self.build_log = self.workdir / "build.log"
         self.process: subprocess.Popen | None = None
         self.build_seconds: float | None = None
 
@@ -78,6 +79,21 @@ class LiteSite:
         if result.returncode:
             raise RuntimeError("lite/build.py failed:\n" + self.build_log.read_text()[-4000:])
         self.build_seconds = time.perf_counter() - started
+        return self
+
+    def build_once(self) -> LiteSite:
+        """Build the site unless another process has built it in ``workdir`` (test workers
+        that share the folder: the first builds under a lock, the others wait for it)."""
+        import fcntl  # POSIX, as the browser tests are (Debian's Chromium)
+
+        with (self.workdir / "build.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            built = self.workdir / "build.seconds"
+            if built.exists():
+                self.build_seconds = float(built.read_text())
+            else:
+                self.build()
+                built.write_text(str(self.build_seconds))
         return self
 
     def start(self) -> LiteSite:

@@ -2,7 +2,8 @@
 
 The site is built by the README's build command (``lite/build.py``) and served on 127.0.0.1;
 in Chromium no host but 127.0.0.1 resolves, so any request that would leave the machine fails.
-For each lesson (every ``lessons/*.ipynb``): open it in the lite app, Run All; no error output,
+For each lesson (every ``lessons/*.ipynb``), one after another in one page of the lite app as a
+learner opens them (a new page after a lesson that failed): open it, Run All; no error output,
 no failed request; every explorer the lesson makes is rendered, every slider moved with the
 keyboard changes the figure or readout (at least one per explorer redraws its traces), and the
 readout equals what the library computes natively (in this Python) for the controls the page
@@ -52,7 +53,11 @@ def test_lesson_runs_live_in_the_browser(lesson, lite_site, lite_page, artifacts
 
 
 def _run_lesson(lesson, lite_site, lite_page, artifacts) -> tuple[list[str], list[str]]:
-    """Open ``lesson`` in a fresh page, run it and drive it; (problems, console errors)."""
+    """Open ``lesson`` in the shared page, run it and drive it; (problems, this lesson's console
+    errors). A lesson with problems leaves the page behind: the next one opens a new page.
+
+    Opening the next lesson in the same app (closing the tab shuts the previous lesson's kernel
+    down) is what a learner does; it skips loading the app again, 5-6 s of each lesson here."""
     page = lite_page.get()
     problems: list[str] = []
     requests_before = len(lite_site.failed_requests())
@@ -85,12 +90,13 @@ def _run_lesson(lesson, lite_site, lite_page, artifacts) -> tuple[list[str], lis
             save_failure(page, artifacts / f"lite-{lesson.stem}", problems,
                          lite_site.log_tail())
     except Exception:
-        page.screenshot(artifacts / f"lite-{lesson.stem}.png")
+        try:
+            page.screenshot(artifacts / f"lite-{lesson.stem}.png")
+        finally:
+            lite_page.discard()
         raise
-    finally:
-        # A fresh page per lesson: the previous lesson's kernel worker and widgets go with it
-        # (in one long-lived page each later lesson ran slower).
-        console = list(page.console_errors)
+    console = page.console_errors[page.console_mark:]
+    if problems:
         lite_page.discard()
     return problems, console
 
@@ -98,7 +104,9 @@ def _run_lesson(lesson, lite_site, lite_page, artifacts) -> tuple[list[str], lis
 def test_a_plain_figure_widget_imports_plotly_from_the_site(lite_site, lite_page, artifacts):
     """A learner's own ``go.FigureWidget`` in the browser edition: the site's plotly wheel holds
     the course's small module in place of plotly's 5 MB one, so two plain FigureWidgets draw
-    their lines with one fetch of plotly's module from the site."""
+    their lines with one fetch of plotly's module from the site (in a new page: none of the
+    lessons' figures has imported it there)."""
+    lite_page.discard()
     page = lite_page.get()
     try:
         page.open("lessons/12_cheat_sheet.ipynb")
