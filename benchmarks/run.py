@@ -23,7 +23,8 @@ Prints a table and writes ``benchmarks/RESULTS.md``, every number beside its tar
   the ``import nbformat`` cost with the pinned jsonschema and with the newest one.
 
 ``--lite`` measures only the browser edition and writes that section of ``RESULTS.md`` beside the
-server-mode numbers (a run with ``--skip-lite`` keeps the section as it was).
+server-mode numbers (a run with ``--skip-lite`` keeps the section as it was). ``--suite`` measures
+only the test suite and ``.ci/run`` (about 20 minutes) and keeps every other section as measured.
 
 The lessons are served from a temporary copy; the benchmark never writes to ``lessons/``.
 """
@@ -952,6 +953,10 @@ def report(data: dict) -> str:
     suite, ci = data.get("suite"), data.get("ci")
     if suite or ci:
         lines += ["## Test suite", ""]
+        dates = {part["date"] for part in (suite, ci) if part and part.get("date")}
+        if dates - {data["date"]}:
+            lines += [f"Measured {', '.join(sorted(dates))} by `python benchmarks/run.py "
+                      "--suite` (the other sections: the run above).", ""]
     if suite:
         lines += [f"- the README's test command without the browser-edition test (JupyterLab "
                   f"browser and Binder tests included, {suite.get('workers', '?')} workers): "
@@ -998,6 +1003,8 @@ def main() -> None:
                         help="do not run .ci/run on a clean clone (the longest part)")
     parser.add_argument("--lite", action="store_true",
                         help="only the browser edition: write its section of RESULTS.md")
+    parser.add_argument("--suite", action="store_true",
+                        help="only the test suite and .ci/run: write their section of RESULTS.md")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--variants", nargs="*", default=VARIANTS, choices=VARIANTS,
                         help="comparison variants beside ours and the minimal explorer")
@@ -1005,6 +1012,8 @@ def main() -> None:
     VARIANTS[:] = args.variants
     if args.lite:
         return main_lite(args)
+    if args.suite:
+        return main_suite(args)
 
     import ipywidgets
     import jupyterlab
@@ -1063,6 +1072,29 @@ def main() -> None:
 
 
 LITE_START = "\n## Browser edition (JupyterLite)"
+
+
+def main_suite(args) -> None:
+    """Measure the test suite and ``.ci/run`` again and rewrite RESULTS.md / RESULTS.json with
+    them, every other section as it was measured (the suite's section gives its own date)."""
+    output = Path(args.output)
+    data = json.loads(output.with_suffix(".json").read_text())
+    measured = time.strftime("%Y-%m-%d %H:%M")
+    print("… test suite", flush=True)
+    data["suite"] = {**test_suite(), "date": measured}
+    if not args.skip_ci:
+        print("… .ci/run on a clean clone", flush=True)
+        with tempfile.TemporaryDirectory(prefix="isomargin-bench-") as tmp:
+            data["ci"] = {**ci_run(Path(tmp)), "date": measured}
+    text = report(data)
+    if data.get("lite"):
+        text += "\n" + lite_report(data, data)
+    previous = output.read_text()
+    if "\n## Notes" in previous:
+        text += "\n" + previous[previous.index("\n## Notes") + 1:].rstrip()
+    print(text)
+    output.write_text(text + "\n")
+    output.with_suffix(".json").write_text(json.dumps(data, indent=1, default=str))
 
 
 def main_lite(args) -> None:
