@@ -1055,9 +1055,8 @@ def main() -> None:
     if "lite" in data:
         text += "\n" + lite_report(data, data)
     print(text)
-    # Hand-written findings under "## Notes" survive a re-run.
+    # The browser edition's section (measured by --lite) survives a run that does not measure it.
     previous = Path(args.output).read_text() if Path(args.output).exists() else ""
-    # So does the browser edition's section (measured by --lite) when not measured now.
     if "lite" not in data and LITE_START in previous:
         start = previous.index(LITE_START)
         end = previous.find("\n## ", start + 1)
@@ -1065,10 +1064,7 @@ def main() -> None:
         old_json = Path(args.output).with_suffix(".json")
         if old_json.exists():
             data.setdefault("lite", json.loads(old_json.read_text()).get("lite"))
-    if "\n## Notes" in previous:
-        text += "\n" + previous[previous.index("\n## Notes") + 1:].rstrip()
-    Path(args.output).write_text(text + "\n")
-    Path(args.output).with_suffix(".json").write_text(json.dumps(data, indent=1, default=str))
+    write_results(Path(args.output), text, data)
 
 
 LITE_START = "\n## Browser edition (JupyterLite)"
@@ -1089,10 +1085,16 @@ def main_suite(args) -> None:
     text = report(data)
     if data.get("lite"):
         text += "\n" + lite_report(data, data)
-    previous = output.read_text()
+    print(text)
+    write_results(output, text, data)
+
+
+def write_results(output: Path, text: str, data: dict) -> None:
+    """RESULTS.md (``text``, then the hand-written "## Notes" of the previous file, which
+    survive a re-run) and RESULTS.json (``data``)."""
+    previous = output.read_text() if output.exists() else ""
     if "\n## Notes" in previous:
         text += "\n" + previous[previous.index("\n## Notes") + 1:].rstrip()
-    print(text)
     output.write_text(text + "\n")
     output.with_suffix(".json").write_text(json.dumps(data, indent=1, default=str))
 
